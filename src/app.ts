@@ -1,0 +1,52 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Logger } from 'pino'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import healthRoutes from './domain/health/routes.js'
+import { createValidatorCompiler } from './http/validator.js'
+import { createLogger } from './logger.js'
+import database from './plugins/database.js'
+import errors from './plugins/errors.js'
+import openapi from './plugins/openapi.js'
+import requestId, { RequestLogController, requestIdFor } from './plugins/request-log.js'
+
+export interface AppOptions {
+  config: Config
+  database: Database
+  /** The logger; one at config.LOG_LEVEL writing to stdout when omitted. */
+  logger?: Logger
+}
+
+/**
+ * Builds the service: plugins, schemas and routes. Never listens; the server, the
+ * tests, the CLI and the OpenAPI export all build it the same way.
+ */
+export async function build (options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options
+  const app = Fastify({
+    loggerInstance: (options.logger ?? createLogger(config.LOG_LEVEL)) as FastifyBaseLogger,
+    logController: new RequestLogController(),
+    genReqId: requestIdFor,
+    bodyLimit: config.BODY_LIMIT,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.REQUEST_TIMEOUT_MS,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(createValidatorCompiler(() => app.getSchemas()))
+
+  await app.register(errors)
+  await app.register(requestId)
+  await app.register(database, { database: options.database })
+  await app.register(openapi)
+
+  await app.register(healthRoutes)
+  await app.register(async function v1 (api) {
+    // The /v1 route families register here.
+    void api
+  }, { prefix: '/v1' })
+
+  return app
+}

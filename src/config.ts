@@ -1,0 +1,71 @@
+import envSchema from 'env-schema'
+import Type, { type Static } from 'typebox'
+
+/**
+ * Every setting Huimin reads from the environment. README.md documents each one;
+ * keep the two in step.
+ */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on.' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on.' }),
+  DATABASE_URL: Type.Optional(Type.String({
+    pattern: '^postgres(ql)?://',
+    description: 'PostgreSQL connection URL; unset means the embedded engine.',
+  })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'Where the embedded engine keeps its data.' }),
+  DISTRICT_CODE: Type.String({ pattern: '^[0-9]{6}$', default: '420102', description: 'Code of the root region of a new database.' }),
+  DISTRICT_NAME: Type.String({ minLength: 1, maxLength: 100, default: '江岸区', description: 'Name of the root region of a new database.' }),
+  PII_KEY: Type.Optional(Type.String({
+    pattern: '^[A-Za-z0-9+/]{43}=$',
+    description: '32 random bytes, base64: the key that encrypts ID and account numbers.',
+  })),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'Lowest level that is logged.',
+  }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Connections in the PostgreSQL pool.' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body accepted, in bytes.' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'Longest time to receive a whole request.' }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long shutdown waits for requests in flight.' }),
+  MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Apply pending migrations when the server starts.' }),
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/**
+ * Validates the environment against ConfigSchema. Throws ConfigError whose message
+ * is one line naming the first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const data: Record<string, string> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') data[key] = value
+  }
+  let config: Config
+  try {
+    config = envSchema<Config>({ schema: ConfigSchema, data, dotenv: false })
+  } catch (error) {
+    throw new ConfigError(describeEnvError(error, data))
+  }
+  if (config.DATABASE_URL && !config.PII_KEY) {
+    throw new ConfigError('PII_KEY is required when DATABASE_URL is set: give 32 random bytes, base64 (openssl rand -base64 32)')
+  }
+  return config
+}
+
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PII_KEY'])
+
+function describeEnvError(error: unknown, data: Record<string, string>): string {
+  const errors = (error as { errors?: Array<{ instancePath: string, message?: string, params?: Record<string, unknown> }> }).errors
+  const first = errors?.[0]
+  if (!first) return `invalid configuration: ${(error as Error).message}`
+  const variable = first.instancePath.replace(/^\//, '') || String(first.params?.missingProperty ?? 'environment')
+  const allowed = Array.isArray(first.params?.allowedValues) ? `: ${first.params.allowedValues.join(', ')}` : ''
+  const given = variable in data && !SECRET_VARIABLES.has(variable) ? ` (got ${JSON.stringify(data[variable])})` : ''
+  return `${variable} is invalid: ${first.message ?? 'bad value'}${allowed}${given}`
+}

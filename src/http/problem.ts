@@ -1,0 +1,70 @@
+import { STATUS_CODES } from 'node:http'
+import Type, { type Static } from 'typebox'
+
+/** The media type of every error answer (RFC 9457). */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json'
+
+export const FieldError = Type.Object({
+  path: Type.String({ description: 'Where the bad value is, as a JSON pointer prefixed with the request part: /body/members/0/idNumber, /query/limit.' }),
+  message: Type.String({ description: 'What is wrong with it.' }),
+}, { $id: 'FieldError', additionalProperties: false, description: 'One bad field of a request.' })
+
+export const Problem = Type.Object({
+  type: Type.String({ description: 'Stable URI naming the kind of problem: urn:huimin:problem:<code>.' }),
+  title: Type.String({ description: 'Short summary of the HTTP status.' }),
+  status: Type.Integer({ description: 'HTTP status code.' }),
+  code: Type.String({ description: 'Stable machine-readable code; see docs/errors.md.' }),
+  detail: Type.String({ description: 'What went wrong in this request, for a person to read.' }),
+  instance: Type.Optional(Type.String({ description: 'The request id, as echoed in X-Request-Id.' })),
+  errors: Type.Optional(Type.Array(Type.Ref('FieldError'), { description: 'The bad fields, for validation problems.' })),
+}, { $id: 'Problem', additionalProperties: false, description: 'An RFC 9457 problem document.' })
+
+export type FieldError = Static<typeof FieldError>
+export type Problem = Static<typeof Problem>
+
+/** A refusal the service means to give: the error handler turns it into a Problem. */
+export class ProblemError extends Error {
+  override name = 'ProblemError'
+  constructor (
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail)
+  }
+}
+
+export function problemBody (status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+  return {
+    type: `urn:huimin:problem:${code}`,
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    ...extra,
+  }
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is malformed or has bad or unknown fields.',
+  401: 'No valid bearer token was given.',
+  403: 'The caller lacks a role this operation needs.',
+  404: 'No such resource in the caller\'s region.',
+  409: 'The request conflicts with the current state.',
+  412: 'The If-Match precondition failed: the resource has changed.',
+  413: 'The request body is too large.',
+  415: 'The request body has an unsupported media type.',
+  422: 'The request is well-formed but breaks a rule.',
+  428: 'The request needs an If-Match header.',
+  429: 'Too many requests.',
+  503: 'The service cannot serve the request now.',
+}
+
+/** Route response entries for the given error statuses, each a Problem document. */
+export function problemResponses (...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries(statuses.map((status) => [status, {
+    description: DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? 'Error',
+    content: { [PROBLEM_MEDIA_TYPE]: { schema: Type.Ref('Problem') } },
+  }]))
+}

@@ -1,0 +1,39 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+export const API_VERSION = '1.0.0'
+
+/** The OpenAPI document, generated from the routes, served at /openapi.json and browsable at /docs. */
+export default fp(async function openapi (app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Huimin',
+        version: API_VERSION,
+        summary: 'Family-planning incentive programmes: registry, eligibility, approval workflow, disbursement and audit.',
+        description: 'Huimin runs a district\'s family-planning incentive programmes end to end. '
+          + 'Every error is an RFC 9457 problem document (application/problem+json) with a stable `code`.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [{ url: '/', description: 'The service that serves this document' }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token issued to an officer or a partner system.' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'health', description: 'Liveness and readiness for load balancers and orchestrators.' },
+      ],
+    },
+    refResolver: {
+      // Shared schemas keep their $id as the component name: #/components/schemas/Problem.
+      buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`),
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}, { name: 'openapi', dependencies: ['errors'] })
