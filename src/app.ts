@@ -3,9 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
+import auditRoutes from './domain/audit/routes.js'
 import healthRoutes from './domain/health/routes.js'
-import { createValidatorCompiler } from './http/validator.js'
+import identityRoutes from './domain/identity/routes.js'
+import regionRoutes from './domain/regions/routes.js'
+import { buildValidator } from './http/validator.js'
 import { createLogger } from './logger.js'
+import auth from './plugins/auth.js'
 import database from './plugins/database.js'
 import errors from './plugins/errors.js'
 import openapi from './plugins/openapi.js'
@@ -33,19 +37,21 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: config.REQUEST_TIMEOUT_MS,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
-
-  app.setValidatorCompiler(createValidatorCompiler(() => app.getSchemas()))
 
   await app.register(errors)
   await app.register(requestId)
   await app.register(database, { database: options.database })
   await app.register(openapi)
 
+  await app.register(auth)
+
   await app.register(healthRoutes)
   await app.register(async function v1 (api) {
-    // The /v1 route families register here.
-    void api
+    await api.register(regionRoutes)
+    await api.register(identityRoutes)
+    await api.register(auditRoutes)
   }, { prefix: '/v1' })
 
   return app

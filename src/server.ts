@@ -26,7 +26,7 @@ async function main (): Promise<void> {
     poolSize: config.DATABASE_POOL_SIZE,
     logger,
   })
-  const { brandNew } = await prepareDatabase(database, config)
+  const { brandNew, adminToken } = await prepareDatabase(database, config, { createAdmin: database.engine === 'embedded' })
   const app = await build({ config, database, logger })
 
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
@@ -41,6 +41,9 @@ async function main (): Promise<void> {
       '',
       `Huimin is ready on a new ${database.engine} database for ${config.DISTRICT_NAME} (${config.DISTRICT_CODE}).`,
       `API reference: ${address}/docs`,
+      ...(adminToken
+        ? ['An administrator was created. Its token, shown only this once (keep it secret):', adminToken]
+        : ['Create the first administrator with: npm run --silent cli -- create-admin --name NAME']),
       '',
     ].join('\n') + '\n')
   }

@@ -6,6 +6,8 @@ import { build } from '../src/app.js'
 import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { openDatabase, type Database } from '../src/db/database.js'
+import { systemContext } from '../src/domain/audit/context.js'
+import { createAdministrator } from '../src/domain/identity/service.js'
 
 /** The PostgreSQL server the suite runs against, or undefined for the embedded engine. */
 export const serverUrl = process.env.DATABASE_URL || undefined
@@ -74,4 +76,57 @@ async function adminQuery (statement: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+export interface Api {
+  app: FastifyInstance
+  /** A request with a bearer token, answering status and parsed body. */
+  call (token: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number, body: any, headers: Record<string, unknown> }>
+}
+
+export function apiOf (app: FastifyInstance): Api {
+  return {
+    app,
+    async call (token, method, url, body) {
+      const response = await app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      })
+      return { status: response.statusCode, body: response.body ? response.json() : undefined, headers: response.headers }
+    },
+  }
+}
+
+/** The district administrator every test world starts from, made as `cli create-admin` makes it. */
+export async function districtAdmin (database: Database, config: Config): Promise<string> {
+  const { token } = await createAdministrator(database.db, systemContext('test'), { name: '区管理员', regionCode: config.DISTRICT_CODE })
+  return token.token
+}
+
+/**
+ * A small world: the district with two townships, each with a village, and helpers
+ * to make officers with tokens anywhere in it.
+ */
+export async function regionWorld (t: Test) {
+  const built = await buildApp(t)
+  const api = apiOf(built.app)
+  const admin = await districtAdmin(built.database, built.config)
+  const district = built.config.DISTRICT_CODE
+  const townA = `${district}.001`
+  const townB = `${district}.002`
+  const villageA = `${townA}.001`
+  const villageB = `${townB}.001`
+  for (const [code, level, name] of [[townA, 'township', '甲镇'], [townB, 'township', '乙镇'], [villageA, 'village', '甲村'], [villageB, 'village', '乙村']] as const) {
+    const created = await api.call(admin, 'POST', '/v1/regions', { code, name, level, parentCode: code.slice(0, code.lastIndexOf('.')) })
+    if (created.status !== 201) throw new Error(`region ${code}: ${JSON.stringify(created.body)}`)
+  }
+  const officer = async (roles: string[], regionCode: string, name = '测试员') => {
+    const created = await api.call(admin, 'POST', '/v1/officers', { name, roles, regionCode })
+    if (created.status !== 201) throw new Error(`officer: ${JSON.stringify(created.body)}`)
+    const issued = await api.call(admin, 'POST', `/v1/officers/${created.body.id}/tokens`, {})
+    return { id: created.body.id as string, token: issued.body.token as string, tokenId: issued.body.id as string }
+  }
+  return { ...built, api, admin, district, townA, townB, villageA, villageB, officer }
 }

@@ -1,30 +1,68 @@
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.js'
-import { openDatabase } from '../db/database.js'
+import { prepareDatabase } from '../bootstrap.js'
+import { ConfigError, loadConfig, type Config } from '../config.js'
+import { openDatabase, type Database } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
+import { systemContext } from '../domain/audit/context.js'
+import { verifyAuditTrail } from '../domain/audit/verify.js'
+import { createAdministrator } from '../domain/identity/service.js'
 import { exportOpenapi } from './export-openapi.js'
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
   migrate                    apply pending migrations to the configured database
+  create-admin --name NAME   create an administrator of the district; prints its token alone on the last line
+  verify-audit               recompute the audit trail; exit 1 and name the first broken row if it was altered
   export-openapi [--check]   write openapi/openapi.json from the routes (--check: exit 1 if it differs)
 `
 
 type Command = (args: string[]) => Promise<number>
 
+/** Runs work against the configured database, closing it afterwards. */
+async function withDatabase (work: (database: Database, config: Config) => Promise<number>): Promise<number> {
+  const config = loadConfig()
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR })
+  try {
+    return await work(database, config)
+  } finally {
+    await database.close()
+  }
+}
+
 const commands: Record<string, Command> = {
-  async migrate () {
-    const config = loadConfig()
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR })
-    try {
-      const applied = await migrateToLatest(database.db)
-      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date')
-      return 0
-    } finally {
-      await database.close()
+  migrate: () => withDatabase(async (database) => {
+    const applied = await migrateToLatest(database.db)
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date')
+    return 0
+  }),
+
+  'create-admin': (args) => {
+    const { values } = parseArgs({ args, options: { name: { type: 'string' } } })
+    const name = values.name?.trim()
+    if (!name) {
+      process.stderr.write('create-admin needs --name NAME\n')
+      return Promise.resolve(2)
     }
+    return withDatabase(async (database, config) => {
+      await prepareDatabase(database, config)
+      const { officer, token } = await createAdministrator(database.db, systemContext('huimin cli'), { name, regionCode: config.DISTRICT_CODE })
+      console.log(`administrator ${officer.id} of ${officer.regionCode}; token ${token.id} expires ${token.expiresAt}`)
+      console.log(token.token)
+      return 0
+    })
   },
+
+  'verify-audit': () => withDatabase(async (database) => {
+    const result = await verifyAuditTrail(database.db)
+    console.log(`${result.rowsChecked} rows in ${result.blocksChecked} sealed blocks checked`)
+    if (result.valid) {
+      console.log('valid: nothing was altered or removed')
+      return 0
+    }
+    console.log(`INVALID at row ${result.firstBroken?.seq ?? '-'} (${result.firstBroken?.problem}): ${result.firstBroken?.detail}`)
+    return 1
+  }),
 
   async 'export-openapi' (args) {
     const { values } = parseArgs({ args, options: { check: { type: 'boolean', default: false } } })

@@ -1,6 +1,5 @@
-import { Ajv, type Options } from 'ajv'
+import { Ajv, type AnySchema, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
-import type { FastifySchemaCompiler } from 'fastify'
 
 /**
  * Request validation that refuses instead of tidying: unknown fields are errors, and
@@ -15,25 +14,21 @@ const common: Options = {
   allowUnionTypes: true,
 }
 
-export function createValidatorCompiler (sharedSchemas: () => Record<string, unknown>): FastifySchemaCompiler<unknown> {
-  let validators: { body: Ajv, text: Ajv } | undefined
-  const load = (): { body: Ajv, text: Ajv } => {
-    if (!validators) {
-      validators = {
-        body: withFormats(new Ajv({ ...common, coerceTypes: false })),
-        text: withFormats(new Ajv({ ...common, coerceTypes: 'array' })),
-      }
-      for (const schema of Object.values(sharedSchemas())) {
-        validators.body.addSchema(schema as object)
-        validators.text.addSchema(schema as object)
-      }
-    }
-    return validators
+/**
+ * Fastify's validator factory (schemaController.compilersFactory.buildValidator).
+ * Fastify calls it for every plugin context that adds shared schemas, with those
+ * schemas, so every route of every context validates the same way.
+ */
+export function buildValidator (
+  externalSchemas: Record<string, AnySchema | AnySchema[]>,
+): (route: { schema: AnySchema, httpPart?: string }) => ValidateFunction {
+  const body = withFormats(new Ajv({ ...common, coerceTypes: false }))
+  const text = withFormats(new Ajv({ ...common, coerceTypes: 'array' }))
+  for (const schema of Object.values(externalSchemas)) {
+    body.addSchema(schema)
+    text.addSchema(schema)
   }
-  return ({ schema, httpPart }) => {
-    const ajv = httpPart === 'body' ? load().body : load().text
-    return ajv.compile(schema as object)
-  }
+  return ({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema)
 }
 
 function withFormats (ajv: Ajv): Ajv {

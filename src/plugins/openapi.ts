@@ -27,6 +27,11 @@ export default fp(async function openapi (app: FastifyInstance) {
       security: [{ bearerAuth: [] }],
       tags: [
         { name: 'health', description: 'Liveness and readiness for load balancers and orchestrators.' },
+        { name: 'regions', description: 'The district → township → village → hamlet tree. Every officer sees one subtree.' },
+        { name: 'officers', description: 'Staff, their roles and their regions.' },
+        { name: 'partners', description: 'Systems of partner departments that ask whether a person qualifies.' },
+        { name: 'tokens', description: 'Bearer tokens: shown once, stored as a hash, revocable.' },
+        { name: 'audit', description: 'The append-only, tamper-evident audit trail.' },
       ],
     },
     refResolver: {

@@ -1,0 +1,67 @@
+import Type from 'typebox'
+import { pageOf, pageQuery } from '../../http/paging.js'
+import { regionCode } from '../regions/schemas.js'
+
+const nullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
+
+export const AuditActor = Type.Object({
+  kind: Type.Enum(['officer', 'partner', 'system'], { description: 'Who acted: an officer, a partner system, or the service itself.' }),
+  id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'Officer or partner id; null for the service.' }),
+  name: Type.String({ description: 'Name at the time of the action.' }),
+  role: nullableString('The role the actor acted in.'),
+  regionCode: nullableString('The actor\'s region at the time of the action.'),
+}, { $id: 'AuditActor', additionalProperties: false, description: 'The responsible actor named by an audit row.' })
+
+export const AuditEvent = Type.Object({
+  seq: Type.Integer({ description: 'Position in the trail.' }),
+  occurredAt: Type.String({ format: 'date-time', description: 'When the change committed its transaction\'s time.' }),
+  entityType: Type.String({ description: 'Kind of thing changed: region, officer, partner, api_token, …' }),
+  entityId: Type.String({ description: 'Its id or code.' }),
+  action: Type.String({ description: 'What was done: create, issue, revoke, …' }),
+  fromStatus: nullableString('Status before, for status changes.'),
+  toStatus: nullableString('Status after, for status changes.'),
+  actor: Type.Ref('AuditActor'),
+  regionCode: regionCode('Region of the thing changed.'),
+  reason: nullableString('The reason given.'),
+  requestId: nullableString('The request that made the change.'),
+  changes: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], { description: 'The changed fields, personal data masked.' }),
+}, { $id: 'AuditEvent', additionalProperties: false, description: 'One row of the audit trail.' })
+
+export const AuditEventPage = pageOf(Type.Ref('AuditEvent'), 'AuditEventPage', 'A page of the audit trail, oldest first.')
+
+export const AuditEventQuery = Type.Object({
+  entityType: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only rows about this kind of thing.' })),
+  entityId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Only rows about this thing.' })),
+  officerId: Type.Optional(Type.String({ format: 'uuid', description: 'Only rows naming this officer (or partner) as the actor.' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Only rows at or after this instant.' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Only rows before this instant.' })),
+  region: Type.Optional(regionCode('Only rows about this region and its subtree.')),
+  ...pageQuery,
+}, { additionalProperties: false })
+
+export const AuditVerification = Type.Object({
+  valid: Type.Boolean({ description: 'True when nothing was altered, removed or inserted around the audit mechanism.' }),
+  rowsChecked: Type.Integer({ description: 'Rows recomputed.' }),
+  blocksChecked: Type.Integer({ description: 'Sealed blocks recomputed.' }),
+  firstBroken: Type.Union([
+    Type.Object({
+      seq: Type.Union([Type.Integer(), Type.Null()], { description: 'The first broken row (null when only a lane head disagrees).' }),
+      problem: Type.Enum(['row_altered', 'row_unsealed', 'rows_missing', 'block_mismatch', 'chain_broken', 'head_mismatch'], {
+        description: 'What is wrong there.',
+      }),
+      detail: Type.String({ description: 'What was found, for a person to read.' }),
+    }, { additionalProperties: false }),
+    Type.Null(),
+  ], { description: 'The first thing found broken, in row order; null when valid.' }),
+}, { $id: 'AuditVerification', additionalProperties: false, description: 'The result of recomputing the audit trail.' })
+
+export interface AuditEventQuery {
+  entityType?: string
+  entityId?: string
+  officerId?: string
+  from?: string
+  to?: string
+  region?: string
+  limit: number
+  cursor?: string
+}

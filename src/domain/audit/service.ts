@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/types.js'
+import { decodeCursor, isInteger, toPage } from '../../http/paging.js'
+import { findRegion } from '../regions/repo.js'
+import { regionNotFound } from '../regions/service.js'
+import { listAuditEvents } from './repo.js'
+import type { AuditEventQuery } from './schemas.js'
+
+type AuditRow = Awaited<ReturnType<typeof listAuditEvents>>[number]
+
+function toAuditEvent (row: AuditRow) {
+  return {
+    seq: row.seq,
+    occurredAt: row.occurred_at.toISOString(),
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    action: row.action,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name, role: row.actor_role, regionCode: row.actor_region },
+    regionCode: row.region_code,
+    reason: row.reason,
+    requestId: row.request_id,
+    changes: row.changes,
+  }
+}
+
+/** The audit trail of the caller's region (or a region under it), oldest first. */
+export async function listAuditTrail (db: Kysely<DB>, scope: string, query: AuditEventQuery) {
+  const region = query.region ?? scope
+  if (!await findRegion(db, region, scope)) throw regionNotFound(region)
+  const rows = await listAuditEvents(db, {
+    region,
+    entityType: query.entityType,
+    entityId: query.entityId,
+    actorId: query.officerId,
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+    afterSeq: decodeCursor(query.cursor, isInteger),
+  }, query.limit)
+  return toPage(rows, query.limit, (row) => row.seq, toAuditEvent)
+}

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { pageQuery } from '../../http/paging.js'
+import { problemResponses } from '../../http/problem.js'
+import { auditContextOf } from '../audit/context.js'
+import { ANY_OFFICER } from '../identity/roles.js'
+import { Region, RegionCreate, RegionPage, RegionParams, type RegionCreate as RegionCreateBody } from './schemas.js'
+import { createRegion, getRegion, listRegionChildren } from './service.js'
+
+export default async function regionRoutes (app: FastifyInstance) {
+  app.addSchema(Region)
+  app.addSchema(RegionCreate)
+  app.addSchema(RegionPage)
+
+  app.post<{ Body: RegionCreateBody }>('/regions', {
+    config: { roles: ['admin'] },
+    schema: {
+      operationId: 'createRegion',
+      tags: ['regions'],
+      summary: 'Create a township, village or hamlet under a region you administer',
+      body: Type.Ref('RegionCreate'),
+      response: { 201: Type.Ref('Region'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const region = await createRegion(app.db, auditContextOf(request), request.actor!.regionCode, request.body)
+    return reply.code(201).header('location', `/v1/regions/${region.code}`).send(region)
+  })
+
+  app.get<{ Params: { code: string } }>('/regions/:code', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'getRegion',
+      tags: ['regions'],
+      summary: 'A region in your subtree',
+      params: RegionParams,
+      response: { 200: Type.Ref('Region'), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => getRegion(app.db, request.params.code, request.actor!.regionCode))
+
+  app.get<{ Params: { code: string }, Querystring: { limit: number, cursor?: string } }>('/regions/:code/children', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'listRegionChildren',
+      tags: ['regions'],
+      summary: 'The regions directly under a region, by code',
+      params: RegionParams,
+      querystring: Type.Object(pageQuery, { additionalProperties: false }),
+      response: { 200: Type.Ref('RegionPage'), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    return listRegionChildren(app.db, request.params.code, request.actor!.regionCode, request.query)
+  })
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { build } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { openDatabase } from '../../src/db/database.js'
+import { apiOf, emptyServerDatabase, serverUrl, testConfig } from '../helper.js'
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+function cli (env: Record<string, string>, ...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => { stdout += chunk })
+    child.stderr.on('data', (chunk) => { stderr += chunk })
+    child.on('error', reject)
+    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+const env: Record<string, string> = {}
+if (serverUrl) {
+  env.DATABASE_URL = await emptyServerDatabase(t)
+  env.PII_KEY = testConfig().PII_KEY!
+} else {
+  env.DATA_DIR = await mkdtemp(path.join(tmpdir(), 'huimin-cli-'))
+  t.teardown(() => rm(env.DATA_DIR!, { recursive: true, force: true }))
+}
+
+t.test('create-admin prints a working administrator token alone on the last line', async (t) => {
+  const run = await cli(env, 'create-admin', '--name', '区管理员')
+  t.equal(run.code, 0, run.stderr)
+  const token = run.stdout.trim().split('\n').at(-1)!
+  t.match(token, /^hm_[A-Za-z0-9_-]{43}$/)
+
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' })
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR })
+  const app = await build({ config, database })
+  try {
+    const api = apiOf(app)
+    const region = await api.call(token, 'GET', '/v1/regions/420102')
+    t.equal(region.status, 200, 'the token works')
+    t.match(region.body, { code: '420102', level: 'district' })
+    const officers = await api.call(token, 'GET', '/v1/officers')
+    t.match(officers.body.items, [{ name: '区管理员', roles: ['admin'], regionCode: '420102' }])
+  } finally {
+    await app.close()
+  }
+})
+
+t.test('create-admin without a name says what it needs', async (t) => {
+  const run = await cli(env, 'create-admin')
+  t.equal(run.code, 2)
+  t.match(run.stderr, /--name/)
+})
+
+t.test('verify-audit answers valid with exit 0', async (t) => {
+  const run = await cli(env, 'verify-audit')
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /valid: nothing was altered or removed/)
+})
+
+t.test('an unknown command prints the usage and exits 2', async (t) => {
+  const run = await cli(env, 'frobnicate')
+  t.equal(run.code, 2)
+  t.match(run.stderr, /unknown command: frobnicate[\s\S]*create-admin/)
+})
