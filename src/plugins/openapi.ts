@@ -34,6 +34,13 @@ export default fp(async function openapi (app: FastifyInstance) {
         { name: 'audit', description: 'The append-only, tamper-evident audit trail.' },
       ],
     },
+    // Each operation says which roles may call it, from the route's own declaration.
+    transform: ({ schema, url, route }) => {
+      const roles = route.config?.roles
+      if (!roles || !schema) return { schema, url }
+      const who = `Roles: ${roles.join(', ')}.`
+      return { schema: { ...schema, description: schema.description ? `${schema.description}\n\n${who}` : who }, url }
+    },
     refResolver: {
       // Shared schemas keep their $id as the component name: #/components/schemas/Problem.
       buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`),

@@ -22,6 +22,7 @@ t.test('shared schemas are named components, and every operation is documented',
       t.ok(operation.operationId, `${method} ${path} has an operationId`)
       t.ok(operation.summary, `${method} ${path} has a summary`)
       t.ok((operation.tags as string[] | undefined)?.length, `${method} ${path} has a tag`)
+      if (path.startsWith('/v1')) t.match(operation.description, /^Roles: [a-z_]+/, `${method} ${path} says which roles may call it`)
     }
   }
 })

@@ -11,11 +11,11 @@ export interface AuditVerification {
   firstBroken: { seq: number | null, problem: BreakKind, detail: string } | null
 }
 
-interface RowProblem {
+type Break = NonNullable<AuditVerification['firstBroken']>
+
+interface BlockProblem {
   broken_seq: number
-  altered_seq: number | null
   unsealed: boolean
-  txid: string | null
   present: number | null
   sealed: number | null
   first_seq: number | null
@@ -31,42 +31,57 @@ interface RowProblem {
  */
 export async function verifyAuditTrail (db: Kysely<DB>): Promise<AuditVerification> {
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-    const counts = await sql<{ rows: number, blocks: number }>`
-      select (select count(*) from audit_events) as rows, (select count(*) from audit_blocks) as blocks
-    `.execute(trx)
-    const { rows: rowsChecked, blocks: blocksChecked } = counts.rows[0]!
-    const firstBroken = await firstBrokenRow(trx) ?? await firstBrokenLink(trx) ?? await firstBrokenHead(trx)
-    return { valid: firstBroken === null, rowsChecked, blocksChecked, firstBroken }
+    const rows = await checkRows(trx)
+    const blocks = await checkBlocks(trx)
+    const firstInRowOrder = [rows.broken, blocks.broken]
+      .filter((found): found is Break => found !== null)
+      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))[0]
+    const firstBroken = firstInRowOrder ?? await firstBrokenLink(trx) ?? await firstBrokenHead(trx)
+    return { valid: firstBroken === null, rowsChecked: rows.count, blocksChecked: blocks.count, firstBroken }
   })
 }
 
-async function firstBrokenRow (db: Kysely<DB>): Promise<AuditVerification['firstBroken']> {
-  const { rows } = await sql<RowProblem>`
+/** Every row against its own hash: one scan, which PostgreSQL runs in parallel. */
+async function checkRows (db: Kysely<DB>): Promise<{ count: number, broken: Break | null }> {
+  const { rows } = await sql<{ rows: number, altered_seq: number | null }>`
+    select count(*) as rows, min(seq) filter (where row_hash is distinct from audit_row_hash(e)) as altered_seq
+      from audit_events e
+  `.execute(db)
+  const { rows: count, altered_seq: seq } = rows[0]!
+  return {
+    count,
+    broken: seq === null
+      ? null
+      : { seq, problem: 'row_altered', detail: `Row ${seq} does not match its hash: its content was changed after it was written.` },
+  }
+}
+
+/** Each transaction's rows, in order, against the block that sealed them. */
+async function checkBlocks (db: Kysely<DB>): Promise<{ count: number, broken: Break | null }> {
+  const counted = await sql<{ blocks: number }>`select count(*) as blocks from audit_blocks`.execute(db)
+  const { rows } = await sql<BlockProblem>`
     with per_transaction as (
       select txid, count(*) as row_count, min(seq) as first_seq,
-             sha256(string_agg(row_hash, ''::bytea order by seq)) as digest,
-             min(seq) filter (where row_hash is distinct from audit_row_hash(e)) as altered_seq
-        from audit_events e
+             sha256(string_agg(row_hash, ''::bytea order by seq)) as digest
+        from audit_events
        group by txid
     )
-    select coalesce(t.altered_seq, case when b.txid is null then t.first_seq else b.first_seq end) as broken_seq,
-           t.altered_seq, b.txid is null as unsealed, b.txid::text as txid,
-           t.row_count as present, b.row_count as sealed, b.first_seq, b.last_seq, b.lane, b.lane_seq
+    select case when b.txid is null then t.first_seq else b.first_seq end as broken_seq,
+           b.txid is null as unsealed, t.row_count as present, b.row_count as sealed,
+           b.first_seq, b.last_seq, b.lane, b.lane_seq
       from per_transaction t
       full join audit_blocks b on b.txid = t.txid
-     where t.altered_seq is not null
-        or b.txid is null
+     where b.txid is null
         or t.txid is null
         or t.row_count <> b.row_count
         or t.digest <> b.rows_digest
      order by broken_seq
      limit 1
   `.execute(db)
-  const problem = rows[0]
-  if (!problem) return null
-  if (problem.altered_seq !== null) {
-    return { seq: problem.altered_seq, problem: 'row_altered', detail: `Row ${problem.altered_seq} does not match its hash: its content was changed after it was written.` }
-  }
+  return { count: counted.rows[0]!.blocks, broken: rows[0] ? await describeBlockProblem(db, rows[0]) : null }
+}
+
+async function describeBlockProblem (db: Kysely<DB>, problem: BlockProblem): Promise<Break> {
   if (problem.unsealed) {
     return { seq: problem.broken_seq, problem: 'row_unsealed', detail: `Row ${problem.broken_seq} belongs to no sealed block: it was written around the audit mechanism.` }
   }
@@ -79,7 +94,7 @@ async function firstBrokenRow (db: Kysely<DB>): Promise<AuditVerification['first
       detail: `${capitalise(block)} sealed ${problem.sealed} rows; ${problem.present ?? 0} remain${missing === null ? '' : `: row ${missing} was removed`}.`,
     }
   }
-  return { seq: problem.broken_seq, problem: 'block_mismatch', detail: `The rows of ${block} no longer match its seal: a row hash was rewritten, or rows were added or moved.` }
+  return { seq: problem.broken_seq, problem: 'block_mismatch', detail: `The rows of ${block} no longer match their seal: a row hash was rewritten, or rows were added or moved.` }
 }
 
 async function firstMissingSeq (db: Kysely<DB>, from: number, to: number): Promise<number | null> {
