@@ -7,17 +7,22 @@ import auditRoutes from './domain/audit/routes.js'
 import healthRoutes from './domain/health/routes.js'
 import identityRoutes from './domain/identity/routes.js'
 import regionRoutes from './domain/regions/routes.js'
+import personFactRoutes from './domain/registry/person-routes.js'
+import registryRoutes from './domain/registry/routes.js'
 import { buildValidator } from './http/validator.js'
 import { createLogger } from './logger.js'
 import auth from './plugins/auth.js'
 import database from './plugins/database.js'
 import errors from './plugins/errors.js'
 import openapi from './plugins/openapi.js'
+import pii from './plugins/pii.js'
 import requestId, { RequestLogController, requestIdFor } from './plugins/request-log.js'
 
 export interface AppOptions {
   config: Config
   database: Database
+  /** The key for ID and account numbers; config.PII_KEY when omitted. */
+  piiKey?: Buffer
   /** The logger; one at config.LOG_LEVEL writing to stdout when omitted. */
   logger?: Logger
 }
@@ -43,6 +48,9 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   await app.register(errors)
   await app.register(requestId)
   await app.register(database, { database: options.database })
+  const piiKey = options.piiKey ?? (config.PII_KEY ? Buffer.from(config.PII_KEY, 'base64') : undefined)
+  if (!piiKey) throw new Error('no PII key: set PII_KEY or pass piiKey')
+  await app.register(pii, { key: piiKey })
   await app.register(openapi)
 
   await app.register(auth)
@@ -52,6 +60,8 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(regionRoutes)
     await api.register(identityRoutes)
     await api.register(auditRoutes)
+    await api.register(registryRoutes)
+    await api.register(personFactRoutes)
   }, { prefix: '/v1' })
 
   return app

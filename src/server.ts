@@ -19,7 +19,7 @@ function configOrExit (): Config {
 async function main (): Promise<void> {
   const config = configOrExit()
   const logger = createLogger(config.LOG_LEVEL)
-  await resolvePiiKey(config)
+  const piiKey = await resolvePiiKey(config)
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR,
@@ -27,7 +27,7 @@ async function main (): Promise<void> {
     logger,
   })
   const { brandNew, adminToken } = await prepareDatabase(database, config, { createAdmin: database.engine === 'embedded' })
-  const app = await build({ config, database, logger })
+  const app = await build({ config, database, logger, piiKey })
 
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an uncaught error')

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
 import { build } from '../app.js'
@@ -14,7 +15,7 @@ export function renderOpenapi (app: FastifyInstance): string {
 /** Builds the app on a throw-away in-memory database and writes (or, with check, compares) openapi/openapi.json. */
 export async function exportOpenapi ({ check }: { check: boolean }): Promise<boolean> {
   const config = loadConfig({ LOG_LEVEL: 'silent' })
-  const app = await build({ config, database: await openDatabase({}) })
+  const app = await build({ config, database: await openDatabase({}), piiKey: randomBytes(32) })
   try {
     await app.ready()
     const rendered = renderOpenapi(app)

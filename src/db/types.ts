@@ -84,7 +84,75 @@ export interface AuditBlocksTable {
   sealed_at: CreatedAt
 }
 
+export type HukouType = 'agricultural' | 'rural_resident' | 'non_agricultural'
+export type Sex = 'male' | 'female'
+export type Relationship = 'head' | 'spouse' | 'child' | 'parent' | 'other'
+export type PersonEventType = 'sterilisation' | 'only_child_certificate' | 'out_of_policy_birth' | 'adoption'
+  | 'disability_assessment' | 'exam_result' | 'service' | 'death'
+
+type UpdatedAt = ColumnType<Date, never, Date>
+
+export interface HouseholdsTable {
+  id: Generated<string>
+  region_code: string
+  hukou_type: HukouType
+  address: string
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface PersonsTable {
+  id: Generated<string>
+  household_id: string
+  name: string
+  id_number_cipher: Buffer
+  id_number_key: string
+  id_number_index: Buffer
+  id_number_masked: string
+  sex: Sex
+  birth_date: string
+  death_date: string | null
+  relationship: Relationship
+  mother_id: string | null
+  father_id: string | null
+  adopted: Generated<boolean>
+  disability_grade: number | null
+  disability_certificate: string | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: UpdatedAt
+}
+
+export interface PersonEventsTable {
+  id: Generated<string>
+  person_id: string
+  type: PersonEventType
+  date: string
+  details: JSONColumnType<Record<string, unknown>, string, string>
+  supersedes_id: string | null
+  recorded_at: CreatedAt
+}
+
+export interface BankAccountsTable {
+  id: Generated<string>
+  person_id: string
+  bank_name: string
+  branch_code: string
+  account_number_cipher: Buffer
+  account_number_key: string
+  account_number_masked: string
+  holder_name: string
+  active: Generated<boolean>
+  created_at: CreatedAt
+  replaced_at: Date | null
+}
+
 export interface DB {
+  households: HouseholdsTable
+  persons: PersonsTable
+  person_events: PersonEventsTable
+  bank_accounts: BankAccountsTable
   regions: RegionsTable
   officers: OfficersTable
   partners: PartnersTable

@@ -32,6 +32,8 @@ export default fp(async function openapi (app: FastifyInstance) {
         { name: 'partners', description: 'Systems of partner departments that ask whether a person qualifies.' },
         { name: 'tokens', description: 'Bearer tokens: shown once, stored as a hash, revocable.' },
         { name: 'audit', description: 'The append-only, tamper-evident audit trail.' },
+        { name: 'households', description: 'The household registry: households and their members.' },
+        { name: 'persons', description: 'Persons: their facts, family-planning events and bank accounts.' },
       ],
     },
     // Each operation says which roles may call it, from the route's own declaration.

@@ -6,6 +6,7 @@ import t from 'tap'
 import { build } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/database.js'
+import { resolvePiiKey } from '../../src/pii-key.js'
 import { apiOf, emptyServerDatabase, serverUrl, testConfig } from '../helper.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
@@ -43,7 +44,7 @@ t.test('create-admin prints a working administrator token alone on the last line
 
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' })
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATABASE_URL ? undefined : config.DATA_DIR })
-  const app = await build({ config, database })
+  const app = await build({ config, database, piiKey: await resolvePiiKey(config) })
   try {
     const api = apiOf(app)
     const region = await api.call(token, 'GET', '/v1/regions/420102')

@@ -1,0 +1,89 @@
+import type { Insertable } from 'kysely'
+import type { PersonsTable } from '../../db/types.js'
+import { ProblemError } from '../../http/problem.js'
+import type { Actor } from '../identity/actor.js'
+import { checkIdNumber, maskIdNumber } from './id-number.js'
+import { maskName, type PiiVault } from './pii.js'
+import type { PersonRow } from './repo.js'
+import type { MemberCreate, Person } from './schemas.js'
+
+/** Roles whose work needs the whole ID number: they check it against the card. */
+const SEES_WHOLE_ID_NUMBER = new Set(['registrar', 'investigator'])
+
+export function seesWholeIdNumber (actor: Actor): boolean {
+  return actor.roles.some((role) => SEES_WHOLE_ID_NUMBER.has(role))
+}
+
+export function toPerson (row: Omit<PersonRow, 'region_code'>, vault: PiiVault, actor: Actor): Person {
+  return {
+    id: row.id,
+    householdId: row.household_id,
+    name: row.name,
+    idNumber: seesWholeIdNumber(actor) ? vault.decrypt(row.id_number_cipher, row.id_number_key) : row.id_number_masked,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    deathDate: row.death_date,
+    relationship: row.relationship,
+    motherId: row.mother_id,
+    fatherId: row.father_id,
+    adopted: row.adopted,
+    disabilityGrade: row.disability_grade,
+    disabilityCertificate: row.disability_certificate,
+    version: row.version,
+  }
+}
+
+/** The stored form of an ID number: encrypted, blind-indexed and masked. */
+export function sealIdNumber (vault: PiiVault, idNumber: string) {
+  return {
+    id_number_cipher: vault.encrypt(idNumber),
+    id_number_key: vault.keyId,
+    id_number_index: vault.blindIndex(idNumber),
+    id_number_masked: maskIdNumber(idNumber),
+  }
+}
+
+export function today (): string {
+  return new Date().toISOString().slice(0, 10)
+}
+
+/** Refuses facts about a person that cannot be true; path prefixes the field paths in the problem. */
+export function checkPersonFacts (person: { idNumber: string, sex: 'male' | 'female', birthDate: string, deathDate?: string | null }, path: string): void {
+  checkIdNumber(person.idNumber, person, `${path}/idNumber`)
+  const refuse = (code: string, field: string, detail: string) => new ProblemError(422, code, detail, [{ path: `${path}/${field}`, message: detail }])
+  if (person.birthDate > today()) throw refuse('date_in_future', 'birthDate', `The birth date ${person.birthDate} is in the future.`)
+  if (person.deathDate) {
+    if (person.deathDate < person.birthDate) throw refuse('death_before_birth', 'deathDate', `The death date ${person.deathDate} is before the birth date ${person.birthDate}.`)
+    if (person.deathDate > today()) throw refuse('date_in_future', 'deathDate', `The death date ${person.deathDate} is in the future.`)
+  }
+}
+
+export function personValues (vault: PiiVault, householdId: string, member: MemberCreate): Insertable<PersonsTable> {
+  return {
+    household_id: householdId,
+    name: member.name,
+    ...sealIdNumber(vault, member.idNumber),
+    sex: member.sex,
+    birth_date: member.birthDate,
+    death_date: member.deathDate ?? null,
+    relationship: member.relationship,
+    mother_id: member.motherId ?? null,
+    father_id: member.fatherId ?? null,
+    adopted: member.adopted ?? false,
+    disability_grade: member.disabilityGrade ?? null,
+    disability_certificate: member.disabilityCertificate ?? null,
+  }
+}
+
+/** What an audit row may say about a person: names and ID numbers masked. */
+export function auditedPerson (row: { id: string, name: string, id_number_masked: string, sex: string, birth_date: string, death_date: string | null, relationship: string }) {
+  return {
+    id: row.id,
+    name: maskName(row.name),
+    idNumber: row.id_number_masked,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    deathDate: row.death_date,
+    relationship: row.relationship,
+  }
+}

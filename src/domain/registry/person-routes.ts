@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { problemResponses } from '../../http/problem.js'
+import { auditContextOf } from '../audit/context.js'
+import { IdParams } from '../identity/schemas.js'
+import { ANY_OFFICER } from '../identity/roles.js'
+import { getBankAccount, setBankAccount } from './bank-accounts.js'
+import { listPersonEvents, recordPersonEvent } from './events.js'
+import {
+  BankAccount, BankAccountSet, PersonEvent, PersonEventCreate, PersonEventList,
+  type BankAccountSet as BankAccountSetBody, type PersonEventCreate as PersonEventCreateBody,
+} from './schemas.js'
+
+/** A person's family-planning events and bank account. */
+export default async function personFactRoutes (app: FastifyInstance) {
+  for (const schema of [PersonEvent, PersonEventCreate, PersonEventList, BankAccount, BankAccountSet]) app.addSchema(schema)
+
+  app.post<{ Params: { id: string }, Body: PersonEventCreateBody }>('/persons/:id/events', {
+    config: { roles: ['registrar', 'investigator', 'admin'] },
+    schema: {
+      operationId: 'recordPersonEvent',
+      tags: ['persons'],
+      summary: 'Record a dated family-planning fact (a correction supersedes an earlier event)',
+      params: IdParams,
+      body: Type.Ref('PersonEventCreate'),
+      response: { 201: Type.Ref('PersonEvent'), ...problemResponses(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const event = await recordPersonEvent(app.db, auditContextOf(request), request.actor!, request.params.id, request.body)
+    return reply.code(201).send(event)
+  })
+
+  app.get<{ Params: { id: string } }>('/persons/:id/events', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'listPersonEvents',
+      tags: ['persons'],
+      summary: 'A person\'s events, oldest first, corrections and corrected ones included',
+      params: IdParams,
+      response: { 200: Type.Ref('PersonEventList'), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => listPersonEvents(app.db, request.actor!, request.params.id))
+
+  app.put<{ Params: { id: string }, Body: BankAccountSetBody }>('/persons/:id/bank-account', {
+    config: { roles: ['registrar', 'finance_officer', 'admin'] },
+    schema: {
+      operationId: 'setBankAccount',
+      tags: ['persons'],
+      summary: 'Set the account payments go to (the previous one is kept as history)',
+      params: IdParams,
+      body: Type.Ref('BankAccountSet'),
+      response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => setBankAccount({ db: app.db, vault: app.pii }, auditContextOf(request), request.actor!, request.params.id, request.body))
+
+  app.get<{ Params: { id: string } }>('/persons/:id/bank-account', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'getBankAccount',
+      tags: ['persons'],
+      summary: 'The person\'s active bank account',
+      params: IdParams,
+      response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => getBankAccount(app.db, { db: app.db, vault: app.pii }, request.actor!, request.params.id))
+}

@@ -1,0 +1,93 @@
+import type { Insertable, Kysely, Updateable } from 'kysely'
+import type { DB, PersonsTable } from '../../db/types.js'
+import { inSubtree } from '../regions/scope.js'
+
+export type PersonRow = Awaited<ReturnType<typeof findPerson>> & {}
+export type HouseholdRow = Awaited<ReturnType<typeof findHousehold>> & {}
+
+export function insertHousehold (db: Kysely<DB>, household: { regionCode: string, hukouType: DB['households']['hukou_type'], address: string }) {
+  return db.insertInto('households')
+    .values({ region_code: household.regionCode, hukou_type: household.hukouType, address: household.address })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export function insertPersons (db: Kysely<DB>, persons: Array<Insertable<PersonsTable>>) {
+  return db.insertInto('persons').values(persons).returningAll().execute()
+}
+
+export function findHousehold (db: Kysely<DB>, id: string, scope: string, lock = false) {
+  const query = db.selectFrom('households').selectAll()
+    .where('id', '=', id)
+    .where(inSubtree('region_code', scope))
+  return (lock ? query.forUpdate() : query).executeTakeFirst()
+}
+
+export function updateHousehold (db: Kysely<DB>, id: string, changes: Updateable<DB['households']>) {
+  return db.updateTable('households')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export function membersOf (db: Kysely<DB>, householdIds: string[]) {
+  if (householdIds.length === 0) return Promise.resolve([])
+  return db.selectFrom('persons').selectAll()
+    .where('household_id', 'in', householdIds)
+    .orderBy('created_at').orderBy('id')
+    .execute()
+}
+
+/** A person whose household is in the scope. */
+export function findPerson (db: Kysely<DB>, id: string, scope: string, lock = false) {
+  const query = db.selectFrom('persons').selectAll('persons')
+    .innerJoin('households', 'households.id', 'persons.household_id')
+    .select('households.region_code')
+    .where('persons.id', '=', id)
+    .where(inSubtree('households.region_code', scope))
+  return (lock ? query.forUpdate('persons') : query).executeTakeFirst()
+}
+
+export function updatePerson (db: Kysely<DB>, id: string, changes: Updateable<PersonsTable>) {
+  return db.updateTable('persons')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Persons with these ID numbers (by blind index), living ones only if asked, wherever they are. */
+export function personsByIdNumber (db: Kysely<DB>, indexes: Buffer[], options: { livingOnly: boolean, scope?: string }) {
+  if (indexes.length === 0) return Promise.resolve([])
+  let query = db.selectFrom('persons').selectAll('persons')
+    .innerJoin('households', 'households.id', 'persons.household_id')
+    .select('households.region_code')
+    .where('persons.id_number_index', 'in', indexes)
+  if (options.livingOnly) query = query.where('persons.death_date', 'is', null)
+  if (options.scope !== undefined) query = query.where(inSubtree('households.region_code', options.scope))
+  return query.orderBy('persons.id').execute()
+}
+
+export interface HouseholdFilter {
+  region: string
+  hukouType?: string | undefined
+  memberName?: string | undefined
+  afterId?: string | undefined
+}
+
+export function listHouseholds (db: Kysely<DB>, filter: HouseholdFilter, limit: number) {
+  let query = db.selectFrom('households').selectAll()
+    .where(inSubtree('region_code', filter.region))
+    .orderBy('id')
+    .limit(limit + 1)
+  if (filter.hukouType !== undefined) query = query.where('hukou_type', '=', filter.hukouType as DB['households']['hukou_type'])
+  if (filter.memberName !== undefined) {
+    const name = filter.memberName
+    query = query.where(({ exists, selectFrom }) => exists(
+      selectFrom('persons').select('persons.id').whereRef('persons.household_id', '=', 'households.id').where('persons.name', '=', name),
+    ))
+  }
+  if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
+  return query.execute()
+}
