@@ -5,15 +5,18 @@ import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import auditRoutes from './domain/audit/routes.js'
 import healthRoutes from './domain/health/routes.js'
+import jobRoutes from './domain/jobs/routes.js'
 import identityRoutes from './domain/identity/routes.js'
 import regionRoutes from './domain/regions/routes.js'
 import personFactRoutes from './domain/registry/person-routes.js'
+import importRoutes from './domain/registry/import/routes.js'
 import registryRoutes from './domain/registry/routes.js'
 import { buildValidator } from './http/validator.js'
 import { createLogger } from './logger.js'
 import auth from './plugins/auth.js'
 import database from './plugins/database.js'
 import errors from './plugins/errors.js'
+import jobs from './plugins/jobs.js'
 import openapi from './plugins/openapi.js'
 import pii from './plugins/pii.js'
 import requestId, { RequestLogController, requestIdFor } from './plugins/request-log.js'
@@ -51,6 +54,7 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   const piiKey = options.piiKey ?? (config.PII_KEY ? Buffer.from(config.PII_KEY, 'base64') : undefined)
   if (!piiKey) throw new Error('no PII key: set PII_KEY or pass piiKey')
   await app.register(pii, { key: piiKey })
+  await app.register(jobs, { pollMs: config.JOB_POLL_MS })
   await app.register(openapi)
 
   await app.register(auth)
@@ -62,6 +66,8 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(auditRoutes)
     await api.register(registryRoutes)
     await api.register(personFactRoutes)
+    await api.register(jobRoutes)
+    await api.register(importRoutes, { bodyLimit: config.IMPORT_BODY_LIMIT })
   }, { prefix: '/v1' })
 
   return app

@@ -25,8 +25,10 @@ export const ConfigSchema = Type.Object({
   }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Connections in the PostgreSQL pool.' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body accepted, in bytes.' }),
+  IMPORT_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 67108864, description: 'Largest import file accepted, in bytes.' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'Longest time to receive a whole request.' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long shutdown waits for requests in flight.' }),
+  JOB_POLL_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 1000, description: 'How often an instance looks for queued jobs; 0 runs none.' }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Apply pending migrations when the server starts.' }),
 })
 

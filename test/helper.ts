@@ -15,6 +15,7 @@ export const serverUrl = process.env.DATABASE_URL || undefined
 export function testConfig (overrides: Record<string, string> = {}): Config {
   return loadConfig({
     LOG_LEVEL: 'silent',
+    JOB_POLL_MS: '0',
     PII_KEY: randomBytes(32).toString('base64'),
     ...overrides,
   })

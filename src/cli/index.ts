@@ -7,6 +7,7 @@ import { systemContext } from '../domain/audit/context.js'
 import { verifyAuditTrail } from '../domain/audit/verify.js'
 import { createAdministrator } from '../domain/identity/service.js'
 import { exportOpenapi } from './export-openapi.js'
+import { importHouseholdsCommand } from './import-households.js'
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
@@ -14,6 +15,8 @@ Commands:
   migrate                    apply pending migrations to the configured database
   create-admin --name NAME   create an administrator of the district; prints its token alone on the last line
   verify-audit               recompute the audit trail; exit 1 and name the first broken row if it was altered
+  import-households FILE     upload a .csv or .ndjson file to a running service and follow the import
+                             (HUIMIN_URL, default http://127.0.0.1:3000, and HUIMIN_TOKEN, or --url and --token)
   export-openapi [--check]   write openapi/openapi.json from the routes (--check: exit 1 if it differs)
 `
 
@@ -51,6 +54,16 @@ const commands: Record<string, Command> = {
       console.log(token.token)
       return 0
     })
+  },
+
+  'import-households': (args) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { url: { type: 'string' }, token: { type: 'string' } } })
+    const token = values.token ?? process.env.HUIMIN_TOKEN
+    if (positionals.length !== 1 || !token) {
+      process.stderr.write('import-households needs FILE and a token (--token or HUIMIN_TOKEN)\n')
+      return Promise.resolve(2)
+    }
+    return importHouseholdsCommand(positionals[0]!, { url: values.url ?? process.env.HUIMIN_URL ?? 'http://127.0.0.1:3000', token })
   },
 
   'verify-audit': () => withDatabase(async (database) => {

@@ -148,7 +148,29 @@ export interface BankAccountsTable {
   replaced_at: Date | null
 }
 
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed'
+
+export interface JobsTable {
+  id: Generated<string>
+  kind: string
+  status: Generated<JobStatus>
+  region_code: string
+  requested_by: JSONColumnType<{ kind: string, id: string | null, name: string }, string, string>
+  input: JSONColumnType<Record<string, unknown>, string | undefined, string>
+  payload: Buffer | null
+  done: Generated<number>
+  total: number | null
+  result: JSONColumnType<Record<string, unknown> | null, string | null, string | null>
+  error: string | null
+  attempts: Generated<number>
+  created_at: CreatedAt
+  started_at: Date | null
+  heartbeat_at: Date | null
+  finished_at: Date | null
+}
+
 export interface DB {
+  jobs: JobsTable
   households: HouseholdsTable
   persons: PersonsTable
   person_events: PersonEventsTable

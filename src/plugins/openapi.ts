@@ -34,6 +34,7 @@ export default fp(async function openapi (app: FastifyInstance) {
         { name: 'audit', description: 'The append-only, tamper-evident audit trail.' },
         { name: 'households', description: 'The household registry: households and their members.' },
         { name: 'persons', description: 'Persons: their facts, family-planning events and bank accounts.' },
+        { name: 'jobs', description: 'Long work (imports, screenings, batches) and its progress.' },
       ],
     },
     // Each operation says which roles may call it, from the route's own declaration.
@@ -41,7 +42,7 @@ export default fp(async function openapi (app: FastifyInstance) {
       const roles = route.config?.roles
       if (!roles || !schema) return { schema, url }
       const who = `Roles: ${roles.join(', ')}.`
-      return { schema: { ...schema, description: schema.description ? `${schema.description}\n\n${who}` : who }, url }
+      return { schema: { ...schema, description: schema.description ? `${who}\n\n${schema.description}` : who }, url }
     },
     refResolver: {
       // Shared schemas keep their $id as the component name: #/components/schemas/Problem.

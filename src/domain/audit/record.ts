@@ -21,7 +21,13 @@ export interface AuditEntry {
  * into the chain as it commits.
  */
 export async function recordAudit (trx: Transaction<DB>, context: AuditContext, ...entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return
+  // Chunks keep a statement under PostgreSQL's 65,535 bound parameters.
+  for (let start = 0; start < entries.length; start += 2000) {
+    await insertEntries(trx, context, entries.slice(start, start + 2000))
+  }
+}
+
+async function insertEntries (trx: Transaction<DB>, context: AuditContext, entries: AuditEntry[]): Promise<void> {
   await (trx as Kysely<DB>).insertInto('audit_events').values(entries.map((entry) => ({
     entity_type: entry.entityType,
     entity_id: entry.entityId,

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Updateable } from 'kysely'
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 
@@ -33,9 +33,11 @@ export function updateHousehold (db: Kysely<DB>, id: string, changes: Updateable
 
 export function membersOf (db: Kysely<DB>, householdIds: string[]) {
   if (householdIds.length === 0) return Promise.resolve([])
+  // Head, spouse, parents, children (eldest first), others: the order of a household register.
   return db.selectFrom('persons').selectAll()
     .where('household_id', 'in', householdIds)
-    .orderBy('created_at').orderBy('id')
+    .orderBy(sql`array_position(array['head', 'spouse', 'parent', 'child', 'other'], relationship)`)
+    .orderBy('birth_date').orderBy('id')
     .execute()
 }
 

@@ -69,7 +69,7 @@ function isUniqueViolation (error: unknown): boolean {
 }
 
 /** Children are linked to the head and spouse of the household they are registered in, unless the body names their parents. */
-function linkChildren (members: MemberCreate[], ids: string[]): MemberCreate[] {
+export function linkChildren (members: MemberCreate[], ids: string[]): MemberCreate[] {
   const parentOf = (sex: 'male' | 'female') => {
     const index = members.findIndex((member) => (member.relationship === 'head' || member.relationship === 'spouse') && member.sex === sex)
     return index === -1 ? undefined : ids[index]
@@ -103,10 +103,15 @@ async function insertMembers (
   }
 }
 
-export async function createHousehold (registry: Registry, context: AuditContext, actor: Actor, input: HouseholdCreate): Promise<Household> {
+/** The checks a household body must pass before the database is asked anything. */
+export function checkHousehold (input: HouseholdCreate, path = '/body'): void {
   const heads = input.members.filter((member) => member.relationship === 'head').length
   if (heads !== 1) throw new ProblemError(422, 'household_head', `A household has exactly one head; this one has ${heads}.`)
-  checkMembers(input.members, '/body/members')
+  checkMembers(input.members, `${path}/members`)
+}
+
+export async function createHousehold (registry: Registry, context: AuditContext, actor: Actor, input: HouseholdCreate): Promise<Household> {
+  checkHousehold(input)
   return registry.db.transaction().execute(async (trx) => {
     await requireHouseholdRegion(trx, input.regionCode, actor.regionCode)
     await requireParents(trx, actor.regionCode, input.members)

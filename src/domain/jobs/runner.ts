@@ -1,0 +1,107 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/types.js'
+import { claimJob, failAbandonedJobs, finishJob, reportProgress, type JobRow } from './repo.js'
+
+export interface JobContext {
+  job: JobRow
+  db: Kysely<DB>
+  /** Records how far the job is; also its heartbeat. */
+  progress (done: number, total?: number | null): Promise<void>
+}
+
+/** Does the job's work and answers its result. A thrown error fails the job with its message. */
+export type JobHandler = (context: JobContext) => Promise<Record<string, unknown>>
+
+export interface JobRunnerOptions {
+  /** How often to look for work; 0 means only when runPending() is called. */
+  pollMs: number
+  /** A running job whose heartbeat is older than this is taken to be orphaned. */
+  staleAfterMs?: number
+  maxAttempts?: number
+}
+
+/**
+ * Runs jobs from the jobs table, one at a time per instance. Every instance runs one,
+ * so work spreads over instances and survives the loss of any of them.
+ */
+export class JobRunner {
+  readonly #handlers = new Map<string, JobHandler>()
+  #timer: NodeJS.Timeout | undefined
+  #current: Promise<unknown> = Promise.resolve()
+  #stopped = false
+
+  constructor (
+    private readonly db: Kysely<DB>,
+    private readonly log: FastifyBaseLogger,
+    private readonly options: JobRunnerOptions,
+  ) {}
+
+  register (kind: string, handler: JobHandler): void {
+    this.#handlers.set(kind, handler)
+  }
+
+  start (): void {
+    if (this.options.pollMs > 0) this.#schedule()
+  }
+
+  /** Stops polling and waits for the job in hand to finish. */
+  async stop (): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    await this.#current
+  }
+
+  /** Runs jobs until none is waiting; answers how many ran. */
+  async runPending (): Promise<number> {
+    let ran = 0
+    while (await this.runNext()) ran++
+    return ran
+  }
+
+  /** Claims and runs one job; false when there was none. */
+  async runNext (): Promise<boolean> {
+    const run = this.#current.then(() => this.#claimAndRun())
+    this.#current = run.catch(() => undefined)
+    return run
+  }
+
+  #schedule (): void {
+    if (this.#stopped) return
+    this.#timer = setTimeout(() => {
+      this.runPending()
+        .catch((error: unknown) => this.log.error({ err: error }, 'job runner failed to claim work'))
+        .finally(() => this.#schedule())
+    }, this.options.pollMs)
+    this.#timer.unref()
+  }
+
+  async #claimAndRun (): Promise<boolean> {
+    const staleAfterMs = this.options.staleAfterMs ?? 60_000
+    await failAbandonedJobs(this.db, staleAfterMs, this.options.maxAttempts ?? 3)
+    const job = await claimJob(this.db, [...this.#handlers.keys()], staleAfterMs)
+    if (!job) return false
+    const handler = this.#handlers.get(job.kind)!
+    const heartbeat = setInterval(() => { void reportProgress(this.db, job.id, job.done, undefined).catch(() => undefined) }, Math.max(staleAfterMs / 4, 50))
+    heartbeat.unref()
+    const started = Date.now()
+    try {
+      const result = await handler({
+        job,
+        db: this.db,
+        progress: async (done, total) => {
+          job.done = done
+          await reportProgress(this.db, job.id, done, total)
+        },
+      })
+      await finishJob(this.db, job.id, { result })
+      this.log.info({ jobId: job.id, kind: job.kind, durationMs: Date.now() - started }, 'job succeeded')
+    } catch (error) {
+      await finishJob(this.db, job.id, { error: (error as Error).message })
+      this.log.warn({ jobId: job.id, kind: job.kind, err: error }, 'job failed')
+    } finally {
+      clearInterval(heartbeat)
+    }
+    return true
+  }
+}

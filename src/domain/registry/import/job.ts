@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../../db/types.js'
+import { ProblemError } from '../../../http/problem.js'
+import type { AuditContext } from '../../audit/context.js'
+import { recordAudit, type AuditEntry } from '../../audit/record.js'
+import type { JobHandler } from '../../jobs/runner.js'
+import { inSubtree } from '../../regions/scope.js'
+import { auditedPerson, personValues } from '../people.js'
+import type { PiiVault } from '../pii.js'
+import { personsByIdNumber } from '../repo.js'
+import type { HouseholdCreate } from '../schemas.js'
+import { checkHousehold, linkChildren } from '../service.js'
+import { readCsv, readNdjson, type ImportedHousehold } from './formats.js'
+
+export const IMPORT_HOUSEHOLDS = 'import.households'
+
+/** Households per transaction: a failure loses at most one chunk, which a rerun completes. */
+const CHUNK = 500
+
+export interface ImportRequest {
+  format: 'csv' | 'ndjson'
+  context: AuditContext
+}
+
+interface RowError { row: number, message: string }
+
+/**
+ * Imports a file of households. Each household goes in whole or not at all; bad ones
+ * are reported by row. Households whose living members are all registered already
+ * are skipped (counted in skipped, as persons), so importing the same file twice adds
+ * nothing the second time.
+ */
+export function importHouseholds (vault: PiiVault): JobHandler {
+  return async ({ job, db, progress }) => {
+    const request = job.input as unknown as ImportRequest
+    const text = vault.decrypt(job.payload!, String(job.input.keyId))
+    const read = request.format === 'csv' ? readCsv(text) : readNdjson(text)
+    const total = read.reduce((sum, item) => sum + item.rows.length, 0)
+    await progress(0, total)
+
+    const errors: RowError[] = []
+    const { accepted, skipped } = await acceptable(db, vault, job.region_code, read, errors)
+    let inserted = 0
+    let done = total - accepted.reduce((sum, item) => sum + item.rows.length, 0)
+    let households = 0
+    for (let start = 0; start < accepted.length; start += CHUNK) {
+      const chunk = accepted.slice(start, start + CHUNK)
+      inserted += await insertChunk(db, vault, request.context, chunk)
+      households += chunk.length
+      done += chunk.reduce((sum, item) => sum + item.rows.length, 0)
+      await progress(done, total)
+    }
+    // The upload holds ID numbers: it is not kept once read.
+    await db.updateTable('jobs').set({ payload: null }).where('id', '=', job.id).execute()
+    return { inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  }
+}
+
+type Accepted = { rows: number[], household: HouseholdCreate }
+
+/** The households that pass every check; the others' rows go to errors. */
+async function acceptable (
+  db: Kysely<DB>, vault: PiiVault, scope: string, read: ImportedHousehold[], errors: RowError[],
+): Promise<{ accepted: Accepted[], skipped: number }> {
+  const reject = (rows: number[], message: string, row?: number) => {
+    for (const each of rows) errors.push({ row: each, message: row === undefined || row === each ? message : `not imported: row ${row} of its household is invalid` })
+  }
+  const places = new Set((await db.selectFrom('regions').select('code')
+    .where(inSubtree('code', scope)).where('level', 'in', ['village', 'hamlet']).execute()).map((row) => row.code))
+
+  const checked: Accepted[] = []
+  for (const item of read) {
+    if ('error' in item) { reject(item.rows, item.error); continue }
+    try {
+      checkHousehold(item.household, '')
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error
+      const member = /^\/members\/(\d+)\//.exec(error.errors?.[0]?.path ?? '')
+      reject(item.rows, error.message, member && item.rows.length > 1 ? item.rows[Number(member[1])] : undefined)
+      continue
+    }
+    if (!places.has(item.household.regionCode)) {
+      reject(item.rows, `region ${item.household.regionCode} is not a village or hamlet in your region`)
+      continue
+    }
+    checked.push({ rows: item.rows, household: item.household })
+  }
+
+  const parents = new Set(checked.flatMap(({ household }) => household.members.flatMap((member) => [member.motherId, member.fatherId]))
+    .filter((id): id is string => typeof id === 'string'))
+  const visibleParents = parents.size === 0
+    ? new Set<string>()
+    : new Set((await db.selectFrom('persons').innerJoin('households', 'households.id', 'persons.household_id')
+      .select('persons.id').where('persons.id', 'in', [...parents]).where(inSubtree('households.region_code', scope)).execute()).map((row) => row.id))
+
+  const living = (household: HouseholdCreate) => household.members.filter((member) => !member.deathDate)
+  const registered = new Set<string>()
+  const indexes = checked.flatMap(({ household }) => living(household).map((member) => vault.blindIndex(member.idNumber)))
+  for (let start = 0; start < indexes.length; start += 5000) {
+    for (const row of await personsByIdNumber(db, indexes.slice(start, start + 5000), { livingOnly: true })) registered.add(row.id_number_index.toString('hex'))
+  }
+
+  const inFile = new Map<string, number>()
+  const accepted: Accepted[] = []
+  let skipped = 0
+  for (const item of checked) {
+    const members = item.household.members
+    const missingParent = members.findIndex((member) => [member.motherId, member.fatherId].some((id) => id && !visibleParents.has(id)))
+    if (missingParent !== -1) {
+      reject(item.rows, `a parent of member ${missingParent + 1} is not a person in your region`)
+      continue
+    }
+    const keys = members.map((member) => member.deathDate ? undefined : vault.blindIndex(member.idNumber).toString('hex'))
+    const already = keys.filter((key) => key && registered.has(key)).length
+    if (already > 0 && already === living(item.household).length) {
+      skipped += members.length
+      continue
+    }
+    const conflict = keys.findIndex((key) => key && (registered.has(key) || inFile.has(key)))
+    if (conflict !== -1) {
+      const key = keys[conflict]!
+      const where = registered.has(key) ? 'is already registered' : `is already in row ${inFile.get(key)} of this file`
+      reject(item.rows, `the person in this row ${where}`, item.rows[Math.min(conflict, item.rows.length - 1)])
+      continue
+    }
+    keys.forEach((key, index) => { if (key) inFile.set(key, item.rows[Math.min(index, item.rows.length - 1)]!) })
+    accepted.push(item)
+  }
+  return { accepted, skipped }
+}
+
+/** One transaction: the households, their members and their audit rows, each a multi-row statement. */
+async function insertChunk (db: Kysely<DB>, vault: PiiVault, context: AuditContext, chunk: Accepted[]): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const households = chunk.map(({ household }) => ({ id: randomUUID(), household }))
+    await trx.insertInto('households').values(households.map(({ id, household }) => ({
+      id, region_code: household.regionCode, hukou_type: household.hukouType, address: household.address,
+    }))).execute()
+    const persons = households.flatMap(({ id, household }) => {
+      const ids = household.members.map(() => randomUUID())
+      return linkChildren(household.members, ids).map((member, index) => ({ id: ids[index]!, regionCode: household.regionCode, ...personValues(vault, id, member) }))
+    })
+    for (let start = 0; start < persons.length; start += 2000) {
+      await trx.insertInto('persons').values(persons.slice(start, start + 2000).map(({ regionCode: _, ...row }) => row)).execute()
+    }
+    await recordAudit(trx, context,
+      ...households.map(({ id, household }): AuditEntry => ({
+        entityType: 'household', entityId: id, action: 'import', regionCode: household.regionCode,
+        changes: { regionCode: household.regionCode, hukouType: household.hukouType, address: household.address, members: household.members.length },
+      })),
+      ...persons.map((person): AuditEntry => ({
+        entityType: 'person', entityId: person.id, action: 'import', regionCode: person.regionCode,
+        changes: {
+          householdId: person.household_id,
+          ...auditedPerson({
+            id: person.id, name: person.name, id_number_masked: person.id_number_masked, sex: person.sex,
+            birth_date: person.birth_date, death_date: person.death_date ?? null, relationship: person.relationship,
+          }),
+        },
+      })))
+    return persons.length
+  })
+}

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { JobRunner } from '../domain/jobs/runner.js'
+import { Job } from '../domain/jobs/schemas.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Runs long work claimed from the jobs table. */
+    jobs: JobRunner
+  }
+}
+
+/** The job runner: polls once the service is ready, and finishes the job in hand before the database closes. */
+export default fp(async function jobs (app: FastifyInstance, options: { pollMs: number }) {
+  // Every family that starts long work answers with a Job.
+  app.addSchema(Job)
+  const runner = new JobRunner(app.db, app.log, { pollMs: options.pollMs })
+  app.decorate('jobs', runner)
+  app.addHook('onReady', async () => { runner.start() })
+  app.addHook('preClose', async () => { await runner.stop() })
+}, { name: 'jobs', dependencies: ['database'] })

@@ -1,0 +1,101 @@
+import { sql } from 'kysely'
+import t from 'tap'
+import { JobRunner } from '../../src/domain/jobs/runner.js'
+import { insertJob } from '../../src/domain/jobs/repo.js'
+import { regionWorld, serverUrl } from '../helper.js'
+
+const world = await regionWorld(t)
+const db = world.database.db
+const { api } = world
+const officerA = await world.officer(['registrar'], world.villageA)
+const officerB = await world.officer(['registrar'], world.villageB)
+const requestedBy = { kind: 'officer', id: officerA.id, name: '登记员' }
+const quiet = world.app.log
+
+const enqueue = (kind: string, input: Record<string, unknown> = {}) =>
+  insertJob(db, { kind, regionCode: world.villageA, requestedBy, input })
+
+t.test('a queued job is claimed, reports progress and records its result', async (t) => {
+  const runner = new JobRunner(db, quiet, { pollMs: 0 })
+  const seen: number[] = []
+  runner.register('test.count', async ({ job, progress }) => {
+    const total = Number(job.input.total)
+    for (let done = 1; done <= total; done++) {
+      await progress(done, total)
+      seen.push((await api.call(officerA.token, 'GET', `/v1/jobs/${job.id}`)).body.done)
+    }
+    return { counted: total }
+  })
+  const job = await enqueue('test.count', { total: 3 })
+  const queued = await api.call(officerA.token, 'GET', `/v1/jobs/${job.id}`)
+  t.match(queued.body, { id: job.id, kind: 'test.count', status: 'queued', done: 0, total: null, startedAt: null })
+  t.equal(await runner.runPending(), 1)
+  t.same(seen, [1, 2, 3], 'progress is visible while it runs')
+  const finished = await api.call(officerA.token, 'GET', `/v1/jobs/${job.id}`)
+  t.match(finished.body, { status: 'succeeded', done: 3, total: 3, result: { counted: 3 } })
+  t.type(finished.body.finishedAt, 'string')
+})
+
+t.test('a job that throws is failed with its reason', async (t) => {
+  const runner = new JobRunner(db, quiet, { pollMs: 0 })
+  runner.register('test.broken', async () => { throw new Error('the file is not UTF-8') })
+  const job = await enqueue('test.broken')
+  await runner.runPending()
+  const failed = await api.call(officerA.token, 'GET', `/v1/jobs/${job.id}`)
+  t.match(failed.body, { status: 'failed', error: 'the file is not UTF-8' })
+  t.notOk('result' in failed.body)
+})
+
+t.test('a job whose runner died is taken up again, and given up after three tries', async (t) => {
+  const runner = new JobRunner(db, quiet, { pollMs: 0, staleAfterMs: 1000 })
+  let runs = 0
+  runner.register('test.orphan', async () => { runs++; return { ok: true } })
+  const orphan = await enqueue('test.orphan')
+  await sql`update jobs set status = 'running', attempts = 1, heartbeat_at = now() - interval '1 hour' where id = ${orphan.id}`.execute(db)
+  const hopeless = await enqueue('test.orphan')
+  await sql`update jobs set status = 'running', attempts = 3, heartbeat_at = now() - interval '1 hour' where id = ${hopeless.id}`.execute(db)
+  const alive = await enqueue('test.orphan')
+  await sql`update jobs set status = 'running', attempts = 1, heartbeat_at = now() where id = ${alive.id}`.execute(db)
+  await runner.runPending()
+  t.equal(runs, 1, 'only the orphan ran: the live one belongs to another runner')
+  t.match((await api.call(officerA.token, 'GET', `/v1/jobs/${orphan.id}`)).body, { status: 'succeeded' })
+  t.match((await api.call(officerA.token, 'GET', `/v1/jobs/${hopeless.id}`)).body, { status: 'failed', error: /abandoned/ })
+  t.match((await api.call(officerA.token, 'GET', `/v1/jobs/${alive.id}`)).body, { status: 'running' })
+})
+
+t.test('a polling runner picks up work by itself', async (t) => {
+  const runner = new JobRunner(db, quiet, { pollMs: 20 })
+  let ran!: () => void
+  const done = new Promise<void>((resolve) => { ran = resolve })
+  runner.register('test.poll', async () => { ran(); return {} })
+  runner.start()
+  t.teardown(() => runner.stop())
+  await enqueue('test.poll')
+  await done
+  t.pass('ran without being asked')
+})
+
+t.test('several runners share the work and never run a job twice', { skip: !serverUrl && 'the embedded engine has one session' }, async (t) => {
+  const runs = new Map<string, number>()
+  const runners = Array.from({ length: 4 }, () => {
+    const runner = new JobRunner(db, quiet, { pollMs: 0 })
+    runner.register('test.shared', async ({ job }) => {
+      runs.set(job.id, (runs.get(job.id) ?? 0) + 1)
+      await sql`select pg_sleep(0.01)`.execute(db)
+      return {}
+    })
+    return runner
+  })
+  const jobs = await Promise.all(Array.from({ length: 40 }, () => enqueue('test.shared')))
+  const ran = await Promise.all(runners.map((runner) => runner.runPending()))
+  t.equal(ran.reduce((sum, n) => sum + n, 0), 40)
+  t.ok(ran.filter((n) => n > 0).length > 1, `the work was shared: ${ran.join(', ')}`)
+  t.ok(jobs.every((job) => runs.get(job.id) === 1), 'each job ran exactly once')
+})
+
+t.test('a job of another region is not found', async (t) => {
+  const job = await enqueue('test.nobody')
+  const response = await api.call(officerB.token, 'GET', `/v1/jobs/${job.id}`)
+  t.equal(response.status, 404)
+  t.equal(response.body.code, 'job_not_found')
+})
