@@ -34,11 +34,11 @@ export function toPerson (row: Omit<PersonRow, 'region_code'>, vault: PiiVault, 
 }
 
 /** The stored form of an ID number: encrypted, blind-indexed and masked. */
-export function sealIdNumber (vault: PiiVault, idNumber: string) {
+export function sealIdNumber (vault: PiiVault, idNumber: string, index = vault.blindIndex(idNumber)) {
   return {
     id_number_cipher: vault.encrypt(idNumber),
     id_number_key: vault.keyId,
-    id_number_index: vault.blindIndex(idNumber),
+    id_number_index: index,
     id_number_masked: maskIdNumber(idNumber),
   }
 }
@@ -58,11 +58,12 @@ export function checkPersonFacts (person: { idNumber: string, sex: 'male' | 'fem
   }
 }
 
-export function personValues (vault: PiiVault, householdId: string, member: MemberCreate): Insertable<PersonsTable> {
+/** A person row to insert; index is the ID number's blind index when the caller has it already. */
+export function personValues (vault: PiiVault, householdId: string, member: MemberCreate, index?: Buffer): Insertable<PersonsTable> {
   return {
     household_id: householdId,
     name: member.name,
-    ...sealIdNumber(vault, member.idNumber),
+    ...sealIdNumber(vault, member.idNumber, index),
     sex: member.sex,
     birth_date: member.birthDate,
     death_date: member.deathDate ?? null,
