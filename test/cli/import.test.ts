@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -6,8 +5,8 @@ import t from 'tap'
 import { build } from '../../src/app.js'
 import { apiOf, districtAdmin, testConfig, testDatabase } from '../helper.js'
 import { couple } from '../registry/people.js'
+import { runCli } from '../run-cli.js'
 
-const root = path.resolve(import.meta.dirname, '../..')
 const config = testConfig({ JOB_POLL_MS: '20' })
 const { database } = await testDatabase(t, config)
 const app = await build({ config, database })
@@ -21,19 +20,7 @@ const address = await app.listen({ port: 0, host: '127.0.0.1' })
 const dir = await mkdtemp(path.join(tmpdir(), 'huimin-import-'))
 t.teardown(() => rm(dir, { recursive: true, force: true }))
 
-function cli (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: root, env: { PATH: process.env.PATH ?? '', HUIMIN_URL: address, HUIMIN_TOKEN: admin }, stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => { stdout += chunk })
-    child.stderr.on('data', (chunk) => { stderr += chunk })
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+const cli = (...args: string[]) => runCli({ HUIMIN_URL: address, HUIMIN_TOKEN: admin }, ...args)
 
 t.test('import-households uploads a file, follows the job and lists refused rows', async (t) => {
   const file = path.join(dir, 'households.ndjson')
