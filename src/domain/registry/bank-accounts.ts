@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely'
-import type { DB } from '../../db/types.js'
 import { ProblemError } from '../../http/problem.js'
 import type { AuditContext } from '../audit/context.js'
 import { recordAudit } from '../audit/record.js'
@@ -66,7 +64,8 @@ export async function setBankAccount (registry: Registry, context: AuditContext,
   })
 }
 
-export async function getBankAccount (db: Kysely<DB>, registry: Registry, actor: Actor, personId: string): Promise<BankAccount> {
+export async function getBankAccount (registry: Registry, actor: Actor, personId: string): Promise<BankAccount> {
+  const { db } = registry
   if (!await findPerson(db, personId, actor.regionCode)) throw personNotFound(personId)
   const row = await db.selectFrom('bank_accounts').selectAll().where('person_id', '=', personId).where('active', '=', true).executeTakeFirst()
   if (!row) throw new ProblemError(404, 'bank_account_not_found', `Person ${personId} has no bank account on record.`)

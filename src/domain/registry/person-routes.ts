@@ -6,6 +6,7 @@ import { IdParams } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { getBankAccount, setBankAccount } from './bank-accounts.js'
 import { listPersonEvents, recordPersonEvent } from './events.js'
+import type { Registry } from './service.js'
 import {
   BankAccount, BankAccountSet, PersonEvent, PersonEventCreate, PersonEventList,
   type BankAccountSet as BankAccountSetBody, type PersonEventCreate as PersonEventCreateBody,
@@ -14,6 +15,7 @@ import {
 /** A person's family-planning events and bank account. */
 export default async function personFactRoutes (app: FastifyInstance) {
   for (const schema of [PersonEvent, PersonEventCreate, PersonEventList, BankAccount, BankAccountSet]) app.addSchema(schema)
+  const registry = (): Registry => ({ db: app.db, vault: app.pii })
 
   app.post<{ Params: { id: string }, Body: PersonEventCreateBody }>('/persons/:id/events', {
     config: { roles: ['registrar', 'investigator', 'admin'] },
@@ -51,7 +53,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       body: Type.Ref('BankAccountSet'),
       response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => setBankAccount({ db: app.db, vault: app.pii }, auditContextOf(request), request.actor!, request.params.id, request.body))
+  }, async (request) => setBankAccount(registry(), auditContextOf(request), request.actor!, request.params.id, request.body))
 
   app.get<{ Params: { id: string } }>('/persons/:id/bank-account', {
     config: { roles: ANY_OFFICER },
@@ -62,5 +64,5 @@ export default async function personFactRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => getBankAccount(app.db, { db: app.db, vault: app.pii }, request.actor!, request.params.id))
+  }, async (request) => getBankAccount(registry(), request.actor!, request.params.id))
 }

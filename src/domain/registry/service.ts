@@ -8,6 +8,7 @@ import type { AuditContext } from '../audit/context.js'
 import { recordAudit, type AuditEntry } from '../audit/record.js'
 import type { Actor } from '../identity/actor.js'
 import { findRegion } from '../regions/repo.js'
+import { isWithin } from '../regions/scope.js'
 import { regionNotFound } from '../regions/service.js'
 import { readIdNumber } from './id-number.js'
 import { auditedPerson, checkPersonFacts, personValues, sealIdNumber, toPerson } from './people.js'
@@ -58,7 +59,7 @@ async function refuseLivingDuplicates (db: Kysely<DB>, registry: Registry, actor
     .filter((row) => row.id !== except)
   const first = existing[0]
   if (!first) return
-  const visible = first.region_code === actor.regionCode || first.region_code.startsWith(`${actor.regionCode}.`)
+  const visible = isWithin(first.region_code, actor.regionCode)
   throw new ProblemError(409, 'person_exists', visible
     ? `A living person with this ID number is already registered: /v1/persons/${first.id} in household ${first.household_id}.`
     : 'A living person with this ID number is already registered in another region.')
@@ -68,17 +69,23 @@ function isUniqueViolation (error: unknown): boolean {
   return (error as { code?: string }).code === '23505'
 }
 
-/** Children are linked to the head and spouse of the household they are registered in, unless the body names their parents. */
-export function linkChildren (members: MemberCreate[], ids: string[]): MemberCreate[] {
-  const parentOf = (sex: 'male' | 'female') => {
-    const index = members.findIndex((member) => (member.relationship === 'head' || member.relationship === 'spouse') && member.sex === sex)
-    return index === -1 ? undefined : ids[index]
-  }
-  const mother = parentOf('female')
-  const father = parentOf('male')
+/**
+ * Children are linked to the head and spouse of their household, by sex, unless the
+ * body names their parents. household holds the members already known, with their ids.
+ */
+export function linkChildren (members: MemberCreate[], household: Array<{ id: string, relationship: string, sex: string }>): MemberCreate[] {
+  const parent = (sex: 'male' | 'female') =>
+    household.find((person) => (person.relationship === 'head' || person.relationship === 'spouse') && person.sex === sex)?.id
+  const mother = parent('female')
+  const father = parent('male')
   return members.map((member) => member.relationship !== 'child'
     ? member
     : { ...member, motherId: member.motherId ?? mother, fatherId: member.fatherId ?? father })
+}
+
+/** The members of a request, with the ids they are about to get. */
+export function withIds (members: MemberCreate[], ids: string[]) {
+  return members.map((member, index) => ({ id: ids[index]!, relationship: member.relationship, sex: member.sex }))
 }
 
 function checkMembers (members: MemberCreate[], path: string): void {
@@ -122,7 +129,7 @@ export async function createHousehold (registry: Registry, context: AuditContext
       changes: { regionCode: household.region_code, hukouType: household.hukou_type, address: household.address },
     })
     const ids = input.members.map(() => randomUUID())
-    const rows = await insertMembers(trx, registry, context, household, linkChildren(input.members, ids), ids)
+    const rows = await insertMembers(trx, registry, context, household, linkChildren(input.members, withIds(input.members, ids)), ids)
     return householdView(household, rows, registry.vault, actor)
   })
 }
@@ -184,12 +191,8 @@ export async function addMember (registry: Registry, context: AuditContext, acto
     }
     await requireParents(trx, actor.regionCode, [member])
     if (!member.deathDate) await refuseLivingDuplicates(trx, registry, actor, [member.idNumber])
-    const parent = (sex: 'male' | 'female') => members.find((existing) => (existing.relationship === 'head' || existing.relationship === 'spouse') && existing.sex === sex)?.id
-    const linked = member.relationship === 'child'
-      ? { ...member, motherId: member.motherId ?? parent('female'), fatherId: member.fatherId ?? parent('male') }
-      : member
     const updated = await updateHousehold(trx, householdId, {})
-    const [row] = await insertMembers(trx, registry, context, updated, [linked])
+    const [row] = await insertMembers(trx, registry, context, updated, linkChildren([member], members))
     return toPerson(row!, registry.vault, actor)
   })
 }

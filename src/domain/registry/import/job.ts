@@ -10,7 +10,7 @@ import { auditedPerson, personValues } from '../people.js'
 import type { PiiVault } from '../pii.js'
 import { personsByIdNumber } from '../repo.js'
 import type { HouseholdCreate } from '../schemas.js'
-import { checkHousehold, linkChildren } from '../service.js'
+import { checkHousehold, linkChildren, withIds } from '../service.js'
 import { readCsv, readNdjson, type ImportedHousehold } from './formats.js'
 
 export const IMPORT_HOUSEHOLDS = 'import.households'
@@ -147,7 +147,7 @@ async function insertChunk (
     }))).execute()
     const persons = households.flatMap(({ id, household }) => {
       const ids = household.members.map(() => randomUUID())
-      return linkChildren(household.members, ids).map((member, index) => ({
+      return linkChildren(household.members, withIds(household.members, ids)).map((member, index) => ({
         id: ids[index]!, regionCode: household.regionCode, ...personValues(vault, id, member, indexOf(member.idNumber)),
       }))
     })
