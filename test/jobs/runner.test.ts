@@ -1,7 +1,10 @@
+import { Writable } from 'node:stream'
+import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import t from 'tap'
 import { JobRunner } from '../../src/domain/jobs/runner.js'
 import { insertJob } from '../../src/domain/jobs/repo.js'
+import { createLogger } from '../../src/logger.js'
 import { regionWorld, serverUrl } from '../helper.js'
 
 const world = await regionWorld(t)
@@ -44,6 +47,21 @@ t.test('a job that throws is failed with its reason', async (t) => {
   const failed = await api.call(officerA.token, 'GET', `/v1/jobs/${job.id}`)
   t.match(failed.body, { status: 'failed', error: 'the file is not UTF-8' })
   t.notOk('result' in failed.body)
+})
+
+t.test('a failed job\'s message stays out of the log: it may quote the input', async (t) => {
+  const lines: string[] = []
+  const sink = new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } })
+  const runner = new JobRunner(db, createLogger('info', sink) as unknown as FastifyBaseLogger, { pollMs: 0 })
+  runner.register('test.quoting', async () => { throw new Error('row 1: 张明 420102194501011235') })
+  const job = await enqueue('test.quoting')
+  await runner.runPending()
+  t.match((await api.call(officerA.token, 'GET', `/v1/jobs/${job.id}`)).body, { status: 'failed', error: /张明/ })
+  const logged = lines.join('')
+  t.match(logged, /"msg":"job failed"/)
+  t.match(logged, /"errorType":"Error"/)
+  t.notMatch(logged, '420102194501011235')
+  t.notMatch(logged, '张明')
 })
 
 t.test('a job whose runner died is taken up again, and given up after three tries', async (t) => {

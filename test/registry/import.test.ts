@@ -81,7 +81,11 @@ t.test('a Chinese header and Chinese values are read the same', async (t) => {
 
 t.test('an unreadable header fails the job and says why', async (t) => {
   const result = await importFile('text/csv', 'household,regionCode,colour\nH9,x,red')
-  t.match(result.body, { status: 'failed', error: /unknown columns: colour.*missing columns/ })
+  t.match(result.body, { status: 'failed', error: /unknown columns at positions 3.*missing columns: hukouType/ })
+  const headless = await importFile('text/csv', csv.split('\n').slice(1).join('\n'))
+  t.match(headless.body, { status: 'failed', error: /is the header row missing\?/ })
+  t.notMatch(headless.body.error, idNumberFor('1950-01-01', 'male', 201), 'the first row\'s ID number is not quoted back')
+  t.notMatch(headless.body.error, '王大')
 })
 
 t.test('NDJSON: one household per line, the API body exactly', async (t) => {

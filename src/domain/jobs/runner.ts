@@ -98,7 +98,9 @@ export class JobRunner {
       this.log.info({ jobId: job.id, kind: job.kind, durationMs: Date.now() - started }, 'job succeeded')
     } catch (error) {
       await finishJob(this.db, job.id, { error: (error as Error).message })
-      this.log.warn({ jobId: job.id, kind: job.kind, err: error }, 'job failed')
+      // The message stays in the job, for whoever may read it: it can quote the job's input.
+      const stack = (error as Error).stack?.split('\n').slice(1).join('\n')
+      this.log.warn({ jobId: job.id, kind: job.kind, errorType: (error as Error).name, stack }, 'job failed')
     } finally {
       clearInterval(heartbeat)
     }

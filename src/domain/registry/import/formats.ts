@@ -82,12 +82,15 @@ export function readCsv (text: string): ImportedHousehold[] {
   const [header, ...data] = records
   if (!header) return []
   const columns = header.map((name) => COLUMNS[name] ?? COLUMNS[name.trim()])
-  const unknown = header.filter((_, index) => columns[index] === undefined)
+  // Unknown columns are named by position, never by their text: a file without a header
+  // row has a person's name and ID number where the header should be.
+  const unknown = header.map((_, index) => index + 1).filter((position) => columns[position - 1] === undefined)
   const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column))
   if (unknown.length > 0 || missing.length > 0) {
     const problems = [
-      ...(unknown.length ? [`unknown columns: ${unknown.join(', ')}`] : []),
+      ...(unknown.length ? [`unknown columns at positions ${unknown.join(', ')}`] : []),
       ...(missing.length ? [`missing columns: ${missing.join(', ')}`] : []),
+      ...(unknown.length === header.length ? ['is the header row missing?'] : []),
     ]
     throw new Error(`the header row is not one this import reads: ${problems.join('; ')}`)
   }
