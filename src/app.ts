@@ -4,10 +4,12 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import auditRoutes from './domain/audit/routes.js'
+import eligibilityRoutes from './domain/eligibility/routes.js'
 import healthRoutes from './domain/health/routes.js'
 import jobRoutes from './domain/jobs/routes.js'
 import identityRoutes from './domain/identity/routes.js'
 import regionRoutes from './domain/regions/routes.js'
+import programRoutes from './domain/programs/routes.js'
 import personFactRoutes from './domain/registry/person-routes.js'
 import importRoutes from './domain/registry/import/routes.js'
 import registryRoutes from './domain/registry/routes.js'
@@ -68,6 +70,8 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(personFactRoutes)
     await api.register(jobRoutes)
     await api.register(importRoutes, { bodyLimit: config.IMPORT_BODY_LIMIT })
+    await api.register(programRoutes)
+    await api.register(eligibilityRoutes)
   }, { prefix: '/v1' })
 
   return app

@@ -3,6 +3,7 @@ import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { systemContext } from './domain/audit/context.js'
 import { createAdministrator } from './domain/identity/service.js'
+import { seedCatalogue } from './domain/programs/service.js'
 
 export interface Prepared {
   /** Migrations applied by this call. */
@@ -15,7 +16,7 @@ export interface Prepared {
 
 /**
  * Brings a database up to date: applies migrations (unless told not to) and seeds
- * what a new database needs. On a brand-new embedded database it also creates the
+ * what a new database needs: the district, and the programme catalogue. On a brand-new embedded database it also creates the
  * first administrator; on PostgreSQL that is the operator's step (cli create-admin),
  * so that no token ends up in a server's logs.
  */
@@ -27,6 +28,7 @@ export async function prepareDatabase (database: Database, config: Config, optio
     .returning('code')
     .executeTakeFirst()
   const brandNew = created !== undefined
+  await seedCatalogue(database.db, systemContext('huimin catalogue'), config.DISTRICT_CODE)
   if (!brandNew || !options.createAdmin) return { migrations, brandNew }
   const { token } = await createAdministrator(database.db, systemContext('huimin start'), {
     name: 'Administrator',

@@ -169,7 +169,50 @@ export interface JobsTable {
   finished_at: Date | null
 }
 
+export type RuleVersionStatus = 'draft' | 'active' | 'retired'
+
+export interface ProgramsTable {
+  code: string
+  name: string
+  title: string
+  subject: 'person' | 'child' | 'household'
+  created_at: CreatedAt
+}
+
+type Json = JSONColumnType<object, string, string>
+
+export interface RuleVersionsTable {
+  id: Generated<string>
+  program_code: string
+  version: number
+  status: Generated<RuleVersionStatus>
+  effective_from: string
+  rules: Json
+  amounts: Json
+  funding: Json
+  payment: Json
+  workflow: Json
+  note: string | null
+  authored_by: string | null
+  author_name: string
+  activated_by: string | null
+  activated_at: Date | null
+  retired_at: Date | null
+  created_at: CreatedAt
+}
+
+export interface EligibilityOutcomesTable {
+  job_id: string
+  outcome: 'candidate' | 'gain' | 'loss'
+  person_id: string
+  criterion: string | null
+  amount_fen: string | number | null
+}
+
 export interface DB {
+  programs: ProgramsTable
+  rule_versions: RuleVersionsTable
+  eligibility_outcomes: EligibilityOutcomesTable
   jobs: JobsTable
   households: HouseholdsTable
   persons: PersonsTable

@@ -43,8 +43,11 @@ export function sealIdNumber (vault: PiiVault, idNumber: string, index = vault.b
   }
 }
 
+const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+
+/** Today's date in Asia/Shanghai, where the district reckons its days and years. */
 export function today (): string {
-  return new Date().toISOString().slice(0, 10)
+  return SHANGHAI_DATE.format(new Date())
 }
 
 /** Refuses facts about a person that cannot be true; path prefixes the field paths in the problem. */

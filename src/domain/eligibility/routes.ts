@@ -1,0 +1,134 @@
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { decodeCursor, toPage } from '../../http/paging.js'
+import { problemResponses, ProblemError } from '../../http/problem.js'
+import { auditContextOf } from '../audit/context.js'
+import { ANY_OFFICER, type Role } from '../identity/roles.js'
+import { IdParams } from '../identity/schemas.js'
+import { insertJob, findJob } from '../jobs/repo.js'
+import { toJob } from '../jobs/service.js'
+import { formatFen } from '../money.js'
+import { ProgramParams } from '../programs/schemas.js'
+import { ruleSetFor } from '../programs/service.js'
+import { findRegion } from '../regions/repo.js'
+import { seesWholeIdNumber } from '../registry/people.js'
+import { listOutcomes } from './repo.js'
+import { screenProgram, SCREENING, simulateRuleVersion, SIMULATION, type ScreeningInput, type SimulationInput } from './screening.js'
+import {
+  Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
+  type EvaluationRequest as EvaluationBody, type OutcomeItem as OutcomeItemBody, type ScreeningRequest as ScreeningBody, type SimulationRequest as SimulationBody,
+} from './schemas.js'
+import { evaluatePerson, screeningDate } from './service.js'
+
+/** Who may screen a region for candidates. */
+const SCREENERS: readonly Role[] = ['registrar', 'investigator', 'reviewer', 'confirmer', 'admin']
+
+const isOutcomeKey = (value: unknown): value is [string, string] =>
+  Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')
+
+export default async function eligibilityRoutes (app: FastifyInstance) {
+  for (const schema of [EvaluationRequest, Criterion, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
+  app.jobs.register(SCREENING, screenProgram)
+  app.jobs.register(SIMULATION, simulateRuleVersion)
+
+  app.post<{ Body: EvaluationBody }>('/eligibility/evaluations', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'evaluateEligibility',
+      tags: ['eligibility'],
+      summary: 'Does a person qualify for a programme on a date, and why',
+      description: 'Evaluates the active rule version for one person and answers every criterion with the person\'s value, and the amount and its funding split for the period.',
+      body: Type.Ref('EvaluationRequest'),
+      response: { 200: Type.Ref('Evaluation'), ...problemResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => evaluatePerson(app.db, request.actor!, request.body))
+
+  /** The region asked about, which must be in the caller's scope. */
+  const regionOf = async (code: string, scope: string) => {
+    if (!await findRegion(app.db, code, scope)) throw new ProblemError(404, 'region_not_found', `No region ${code} in your scope.`)
+    return code
+  }
+
+  app.post<{ Params: { code: string }, Body: ScreeningBody }>('/programs/:code/screenings', {
+    config: { roles: SCREENERS },
+    schema: {
+      operationId: 'screenProgram',
+      tags: ['eligibility'],
+      summary: 'Screen a region for a programme\'s candidates in a year, as a job',
+      description: 'One set-based statement over the region\'s registry. The job\'s result holds qualifiedCount, candidateCount and where to page through the candidates.',
+      params: ProgramParams,
+      body: Type.Ref('ScreeningRequest'),
+      response: { 202: { ...Type.Ref('Job'), description: 'The screening job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const ruleSet = await ruleSetFor(app.db, request.params.code)
+    const regionCode = await regionOf(request.body.regionCode, request.actor!.regionCode)
+    const input: ScreeningInput = { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.body.year, asOf: screeningDate(request.body.year) }
+    const job = await insertJob(app.db, { kind: SCREENING, regionCode, requestedBy: requester(request), input: { ...input } })
+    return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
+  })
+
+  app.post<{ Params: { code: string }, Body: SimulationBody }>('/programs/:code/simulations', {
+    config: { roles: ['admin'] },
+    schema: {
+      operationId: 'simulateRuleVersion',
+      tags: ['programmes'],
+      summary: 'What a rule version would change against the active one: who gains, who loses, the cost, as a job',
+      params: ProgramParams,
+      body: Type.Ref('SimulationRequest'),
+      response: { 202: { ...Type.Ref('Job'), description: 'The simulation job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 422) },
+    },
+  }, async (request, reply) => {
+    const simulated = await ruleSetFor(app.db, request.params.code, request.body.ruleVersion)
+    const active = await ruleSetFor(app.db, request.params.code).catch((error: unknown) => {
+      if (error instanceof ProblemError && error.code === 'no_active_version') return null
+      throw error
+    })
+    const regionCode = await regionOf(request.body.regionCode, request.actor!.regionCode)
+    const input: SimulationInput = {
+      programCode: simulated.programCode, ruleVersion: simulated.version, activeVersion: active?.version ?? null,
+      regionCode, year: request.body.year, asOf: screeningDate(request.body.year),
+    }
+    const job = await insertJob(app.db, { kind: SIMULATION, regionCode, requestedBy: requester(request), input: { ...input } })
+    return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
+  })
+
+  for (const [path, kind, operationId, summary] of [
+    ['/screenings/:id/persons', SCREENING, 'listScreeningPersons', 'The candidates a screening found, a page at a time'],
+    ['/simulations/:id/persons', SIMULATION, 'listSimulationPersons', 'The persons a simulation found would gain or lose eligibility, a page at a time'],
+  ] as const) {
+    app.get<{ Params: { id: string }, Querystring: { outcome?: string, limit: number, cursor?: string } }>(path, {
+      config: { roles: ANY_OFFICER },
+      schema: {
+        operationId,
+        tags: ['eligibility'],
+        summary,
+        params: IdParams,
+        querystring: OutcomeQuery,
+        response: { 200: Type.Ref('OutcomePage'), ...problemResponses(400, 401, 403, 404) },
+      },
+    }, async (request) => {
+      const actor = request.actor!
+      const job = await findJob(app.db, request.params.id, actor.regionCode)
+      if (!job || job.kind !== kind) throw new ProblemError(404, 'job_not_found', `No ${kind === SCREENING ? 'screening' : 'simulation'} ${request.params.id} in your region.`)
+      const { limit, outcome, cursor } = request.query
+      const rows = await listOutcomes(app.db, job.id, actor.regionCode, { outcome, after: decodeCursor(cursor, isOutcomeKey) }, limit)
+      const whole = seesWholeIdNumber(actor)
+      return toPage(rows, limit, (row) => [row.outcome, row.person_id], (row): OutcomeItemBody => ({
+        personId: row.person_id,
+        householdId: row.household_id,
+        regionCode: row.region_code,
+        name: row.name,
+        idNumber: whole ? app.pii.decrypt(row.id_number_cipher, row.id_number_key) : row.id_number_masked,
+        outcome: row.outcome,
+        failedOn: row.criterion,
+        amount: row.amount_fen === null ? null : formatFen(Number(row.amount_fen)),
+      }))
+    })
+  }
+}
+
+function requester (request: Parameters<typeof auditContextOf>[0]) {
+  const { actor } = auditContextOf(request)
+  return { kind: actor.kind, id: actor.id, name: actor.name }
+}

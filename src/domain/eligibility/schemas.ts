@@ -1,0 +1,77 @@
+import Type, { type Static } from 'typebox'
+import { pageOf, pageQuery } from '../../http/paging.js'
+import { Money } from '../money.js'
+import { FUND_SOURCES, PROGRAM_CODE_PATTERN } from '../programs/schemas.js'
+
+const date = (description: string) => Type.String({ format: 'date', description })
+const factValue = (description: string) => Type.Union([Type.Integer(), Type.Boolean(), Type.String(), Type.Null()], { description })
+
+export const EvaluationRequest = Type.Object({
+  programCode: Type.String({ pattern: PROGRAM_CODE_PATTERN, description: 'The programme, e.g. RURAL_REWARD.' }),
+  personId: Type.String({ format: 'uuid', description: 'The person evaluated.' }),
+  asOf: Type.Optional(date('The date the facts are taken on; its year is the payment year. Today (Asia/Shanghai) when omitted.')),
+}, { $id: 'EvaluationRequest', additionalProperties: false, description: 'Does a person qualify for a programme, and why.' })
+
+export const Criterion = Type.Object({
+  id: Type.String({ description: 'The criterion\'s id in the rule tree.' }),
+  label: Type.String({ description: 'What it means.' }),
+  fact: Type.String({ description: 'The fact compared.' }),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]), { description: 'The fact\'s parameters.' })),
+  op: Type.String({ description: 'The comparison.' }),
+  passed: Type.Boolean({ description: 'Whether the person meets it.' }),
+  actual: factValue('The fact\'s value for the person on the as-of date; null when it has none.'),
+  expected: Type.Union([Type.Integer(), Type.Boolean(), Type.String(), Type.Array(Type.Union([Type.Integer(), Type.String()]))], { description: 'The value the rule compares with.' }),
+}, { $id: 'Criterion', additionalProperties: false, description: 'One criterion of a decision.' })
+
+export const Evaluation = Type.Object({
+  eligible: Type.Boolean({ description: 'Whether the person qualifies on the as-of date.' }),
+  programCode: Type.String({ description: 'The programme.' }),
+  ruleVersion: Type.Integer({ description: 'The rule version applied (the active one).' }),
+  personId: Type.String({ format: 'uuid', description: 'The person.' }),
+  asOf: date('The date the facts were taken on.'),
+  period: Type.String({ description: 'The period the amount is for: the year (2010), or the date of a one-time award.' }),
+  criteria: Type.Array(Type.Ref('Criterion'), { description: 'Every criterion of the rules, in order, with the person\'s value.' }),
+  failedOn: Type.Union([Type.String(), Type.Null()], { description: 'When not eligible: the first top-level criterion the person fails.' }),
+  amount: Type.Union([Money('What the person is owed for the period.'), Type.Null()], { description: 'What the person is owed for the period; null when not eligible or when the programme pays per claim or not in money.' }),
+  funding: Type.Array(Type.Object({
+    source: Type.Enum([...FUND_SOURCES], { description: 'The fund.' }),
+    amount: Money('Its share.'),
+  }, { additionalProperties: false, description: 'One fund\'s share of the amount.' }), { description: 'The amount split over the funding sources; the shares add up to the amount exactly.' }),
+}, { $id: 'Evaluation', additionalProperties: false, description: 'A decision with its explanation.' })
+
+export const ScreeningRequest = Type.Object({
+  regionCode: Type.String({ minLength: 1, maxLength: 64, description: 'The region screened, its subtree included.' }),
+  year: Type.Integer({ minimum: 1980, maximum: 2200, description: 'The payment year. Facts are taken on 31 December of a past year, today in the current year.' }),
+}, { $id: 'ScreeningRequest', additionalProperties: false, description: 'Screen a region for a programme.' })
+
+export const SimulationRequest = Type.Object({
+  ruleVersion: Type.Integer({ minimum: 1, description: 'The version simulated, usually a draft; compared with the active version.' }),
+  regionCode: Type.String({ minLength: 1, maxLength: 64, description: 'The region, its subtree included.' }),
+  year: Type.Integer({ minimum: 1980, maximum: 2200, description: 'The payment year, as for a screening.' }),
+}, { $id: 'SimulationRequest', additionalProperties: false, description: 'What a rule version would change against the active one.' })
+
+export const OUTCOMES = ['candidate', 'gain', 'loss'] as const
+
+export const OutcomeQuery = Type.Object({
+  outcome: Type.Optional(Type.Enum([...OUTCOMES], { description: 'Only this outcome: candidate (screenings), gain or loss (simulations).' })),
+  ...pageQuery,
+}, { additionalProperties: false })
+
+export const OutcomeItem = Type.Object({
+  personId: Type.String({ format: 'uuid', description: 'The person.' }),
+  householdId: Type.String({ format: 'uuid', description: 'Their household.' }),
+  regionCode: Type.String({ description: 'The household\'s region.' }),
+  name: Type.String({ description: 'The name.' }),
+  idNumber: Type.String({ description: 'The ID number, masked unless your role needs it whole.' }),
+  outcome: Type.Enum([...OUTCOMES], { description: 'candidate: qualifies and is not yet a beneficiary; gain or loss: would qualify or stop qualifying under the simulated version.' }),
+  failedOn: Type.Union([Type.String(), Type.Null()], { description: 'For a loss: the criterion of the simulated version the person fails.' }),
+  amount: Type.Union([Money('The amount for the year.'), Type.Null()], { description: 'For a candidate or a gain: the amount for the year; for a loss: the amount the active version pays. Null when not money.' }),
+}, { $id: 'OutcomeItem', additionalProperties: false, description: 'A person a screening or simulation found.' })
+
+export const OutcomePage = pageOf(Type.Ref('OutcomeItem'), 'OutcomePage', 'A page of the persons a screening or simulation found.')
+
+export type EvaluationRequest = Static<typeof EvaluationRequest>
+export type Evaluation = Static<typeof Evaluation>
+export type ScreeningRequest = Static<typeof ScreeningRequest>
+export type SimulationRequest = Static<typeof SimulationRequest>
+export type OutcomeItem = Static<typeof OutcomeItem>
