@@ -8,6 +8,7 @@ import { verifyAuditTrail } from '../domain/audit/verify.js'
 import { createAdministrator } from '../domain/identity/service.js'
 import { exportOpenapi } from './export-openapi.js'
 import { importHouseholdsCommand } from './import-households.js'
+import { screenCommand } from './screen.js'
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
@@ -17,10 +18,16 @@ Commands:
   verify-audit               recompute the audit trail; exit 1 and name the first broken row if it was altered
   import-households FILE     upload a .csv or .ndjson file to a running service and follow the import
                              (HUIMIN_URL, default http://127.0.0.1:3000, and HUIMIN_TOKEN, or --url and --token)
+  screen PROGRAM --region CODE --year YEAR
+                             screen a region for a programme's candidates on a running service and follow the job
   export-openapi [--check]   write openapi/openapi.json from the routes (--check: exit 1 if it differs)
 `
 
 type Command = (args: string[]) => Promise<number>
+
+/** Options of the commands that work through a running service. */
+const serviceOptions = { url: { type: 'string' }, token: { type: 'string' } } as const
+const serviceUrl = (url: string | undefined) => url ?? process.env.HUIMIN_URL ?? 'http://127.0.0.1:3000'
 
 /** Runs work against the configured database, closing it afterwards. */
 async function withDatabase (work: (database: Database, config: Config) => Promise<number>): Promise<number> {
@@ -57,13 +64,24 @@ const commands: Record<string, Command> = {
   },
 
   'import-households': (args) => {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { url: { type: 'string' }, token: { type: 'string' } } })
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: serviceOptions })
     const token = values.token ?? process.env.HUIMIN_TOKEN
     if (positionals.length !== 1 || !token) {
       process.stderr.write('import-households needs FILE and a token (--token or HUIMIN_TOKEN)\n')
       return Promise.resolve(2)
     }
-    return importHouseholdsCommand(positionals[0]!, { url: values.url ?? process.env.HUIMIN_URL ?? 'http://127.0.0.1:3000', token })
+    return importHouseholdsCommand(positionals[0]!, { url: serviceUrl(values.url), token })
+  },
+
+  screen: (args) => {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...serviceOptions, region: { type: 'string' }, year: { type: 'string' } } })
+    const token = values.token ?? process.env.HUIMIN_TOKEN
+    const year = Number(values.year)
+    if (positionals.length !== 1 || !values.region || !Number.isInteger(year) || !token) {
+      process.stderr.write('screen needs PROGRAM, --region CODE, --year YEAR and a token (--token or HUIMIN_TOKEN)\n')
+      return Promise.resolve(2)
+    }
+    return screenCommand(positionals[0]!, { regionCode: values.region, year }, { url: serviceUrl(values.url), token })
   },
 
   'verify-audit': () => withDatabase(async (database) => {

@@ -44,3 +44,17 @@ t.test('a file of unknown format or a refused upload is a clear failure', async 
   t.equal(refused.code, 1)
   t.match(refused.stderr, /import refused \(400\): The file is empty/)
 })
+
+t.test('screen starts a screening on the service, follows it and says where the candidates are', async (t) => {
+  // The two couples imported above: born 1945 and 1947, agricultural, one son each.
+  const run = await cli('screen', 'RURAL_REWARD', '--region', '420102.001', '--year', '2012')
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /RURAL_REWARD 2012 in 420102\.001 \(rule version 1, facts as of 2012-12-31\): 4 qualify, 4 candidates, 3840\.00 yuan for the year/)
+  t.match(run.stdout, /candidates: http:\/\/127\.0\.0\.1:\d+\/v1\/screenings\/[0-9a-f-]{36}\/persons\?outcome=candidate/)
+  const unknown = await cli('screen', 'NO_SUCH', '--region', '420102.001', '--year', '2012')
+  t.equal(unknown.code, 1)
+  t.match(unknown.stderr, /screening refused \(404\): There is no programme NO_SUCH/)
+  const incomplete = await cli('screen', 'RURAL_REWARD', '--year', '2012')
+  t.equal(incomplete.code, 2)
+  t.match(incomplete.stderr, /screen needs PROGRAM, --region CODE, --year YEAR/)
+})
