@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely'
 
 // Programmes are data: each has rule versions (the predicate tree, the amount
 // schedule, funding shares, payment and workflow settings) that go draft → active →
-// retired, at most one active per programme. Screenings and simulations list the
-// persons they found in eligibility_outcomes, keyed by their job.
+// retired, at most one active per programme. Screenings and simulations keep the
+// persons they found in eligibility_lists, keyed by their job.
 export async function up (db: Kysely<any>): Promise<void> {
   await sql`
     create table programs (
@@ -38,19 +38,22 @@ export async function up (db: Kysely<any>): Promise<void> {
     );
     create unique index rule_versions_one_active on rule_versions (program_code) where status = 'active';
 
-    -- No foreign keys: a screening writes up to a district's population here in one
-    -- statement, and the rows are only ever read through their job.
-    create table eligibility_outcomes (
-      job_id uuid not null,
+    -- What a screening or simulation found: one row per job and outcome, holding the
+    -- persons (and their amounts, and for losses the criterion failed) as arrays in
+    -- the order found, paged by position. One row, not one per person, so that a
+    -- district-sized list is written in a single small insert.
+    create table eligibility_lists (
+      job_id uuid not null references jobs (id),
       outcome text not null check (outcome in ('candidate', 'gain', 'loss')),
-      person_id uuid not null,
-      criterion text,
-      amount_fen bigint,
-      primary key (job_id, outcome, person_id)
+      person_ids uuid[] not null,
+      amounts_fen bigint[] not null,
+      criteria text[],
+      primary key (job_id, outcome),
+      check (cardinality(person_ids) = cardinality(amounts_fen))
     );
   `.execute(db)
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
-  await sql`drop table eligibility_outcomes; drop table rule_versions; drop table programs`.execute(db)
+  await sql`drop table eligibility_lists; drop table rule_versions; drop table programs`.execute(db)
 }

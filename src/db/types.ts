@@ -201,18 +201,18 @@ export interface RuleVersionsTable {
   created_at: CreatedAt
 }
 
-export interface EligibilityOutcomesTable {
+export interface EligibilityListsTable {
   job_id: string
   outcome: 'candidate' | 'gain' | 'loss'
-  person_id: string
-  criterion: string | null
-  amount_fen: string | number | null
+  person_ids: string[]
+  amounts_fen: Array<number | null>
+  criteria: Array<string | null> | null
 }
 
 export interface DB {
   programs: ProgramsTable
   rule_versions: RuleVersionsTable
-  eligibility_outcomes: EligibilityOutcomesTable
+  eligibility_lists: EligibilityListsTable
   jobs: JobsTable
   households: HouseholdsTable
   persons: PersonsTable

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import { decodeCursor, toPage } from '../../http/paging.js'
+import { decodeCursor, encodeCursor } from '../../http/paging.js'
 import { problemResponses, ProblemError } from '../../http/problem.js'
 import { auditContextOf } from '../audit/context.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
@@ -23,8 +23,8 @@ import { evaluatePerson, screeningDate } from './service.js'
 /** Who may screen a region for candidates. */
 const SCREENERS: readonly Role[] = ['registrar', 'investigator', 'reviewer', 'confirmer', 'admin']
 
-const isOutcomeKey = (value: unknown): value is [string, string] =>
-  Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string')
+const isOutcomeKey = (value: unknown): value is [string, number] =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isSafeInteger(value[1])
 
 export default async function eligibilityRoutes (app: FastifyInstance) {
   for (const schema of [EvaluationRequest, Criterion, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
@@ -114,16 +114,22 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       const { limit, outcome, cursor } = request.query
       const rows = await listOutcomes(app.db, job.id, actor.regionCode, { outcome, after: decodeCursor(cursor, isOutcomeKey) }, limit)
       const whole = seesWholeIdNumber(actor)
-      return toPage(rows, limit, (row) => [row.outcome, row.person_id], (row): OutcomeItemBody => ({
-        personId: row.person_id,
-        householdId: row.household_id,
-        regionCode: row.region_code,
-        name: row.name,
-        idNumber: whole ? app.pii.decrypt(row.id_number_cipher, row.id_number_key) : row.id_number_masked,
-        outcome: row.outcome,
-        failedOn: row.criterion,
-        amount: row.amount_fen === null ? null : formatFen(Number(row.amount_fen)),
-      }))
+      const page = rows.slice(0, limit)
+      const last = page[page.length - 1]
+      return {
+        // A person who has since left the caller's region is left out of the page.
+        items: page.filter((row) => row.region_code !== null).map((row): OutcomeItemBody => ({
+          personId: row.person_id,
+          householdId: row.household_id!,
+          regionCode: row.region_code!,
+          name: row.name!,
+          idNumber: whole ? app.pii.decrypt(row.id_number_cipher!, row.id_number_key!) : row.id_number_masked!,
+          outcome: row.outcome,
+          failedOn: row.criterion,
+          amount: row.amount_fen === null ? null : formatFen(Number(row.amount_fen)),
+        })),
+        nextCursor: rows.length > limit && last ? encodeCursor([last.outcome, last.position]) : null,
+      }
     })
   }
 }

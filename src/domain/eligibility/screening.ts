@@ -24,25 +24,34 @@ export interface SimulationInput extends ScreeningInput {
 const money = (fen: number | string | null) => fen === null ? null : formatFen(Number(fen))
 
 /**
- * Screens a region: one INSERT … SELECT of the compiled rules writes everyone who
- * qualifies, with the amount for the year, as candidates. Until cases exist every
+ * Screens a region: the compiled rules find everyone who qualifies, with the amount for
+ * the year, and the list is written as the job's candidates. Until cases exist every
  * qualifying person is a candidate; the workflow subtracts its beneficiaries here.
+ *
+ * The statement runs as CREATE TABLE AS, which PostgreSQL may give a parallel plan
+ * (INSERT … SELECT it may not), into a one-row temporary table holding the list as
+ * arrays; one small insert then keeps it.
  */
 export const screenProgram: JobHandler = async ({ job, db, progress }) => {
   const input = job.input as unknown as ScreeningInput
   const ruleSet = await ruleSetFor(db, input.programCode, input.ruleVersion)
   await progress(0, 1)
   const eligible = compileEligible(ruleSet.rules, input, (q) => ({ amount_fen: compileAmount(q, ruleSet.amounts) }))
-  const { rows } = await sql<{ qualified: number, amount: string | null }>`
-    with found as (
-      insert into eligibility_outcomes (job_id, outcome, person_id, amount_fen)
-      select ${job.id}::uuid, 'candidate', e.person_id, e.amount_fen from (${eligible}) e
-      returning amount_fen
-    )
-    select count(*)::int as qualified, sum(amount_fen)::text as amount from found
-  `.execute(db)
+  const { qualified, amount } = await db.transaction().execute(async (trx) => {
+    await sql`
+      create temporary table screening_found on commit drop as
+      select count(*)::int as qualified, sum(e.amount_fen)::text as amount,
+             coalesce(array_agg(e.person_id order by e.person_id), '{}') as person_ids,
+             coalesce(array_agg(e.amount_fen order by e.person_id), '{}') as amounts_fen
+        from (${eligible}) e
+    `.execute(trx)
+    await sql`
+      insert into eligibility_lists (job_id, outcome, person_ids, amounts_fen)
+      select ${job.id}::uuid, 'candidate', person_ids, amounts_fen from screening_found
+    `.execute(trx)
+    return (await sql<{ qualified: number, amount: string | null }>`select qualified, amount from screening_found`.execute(trx)).rows[0]!
+  })
   await progress(1, 1)
-  const { qualified, amount } = rows[0]!
   return {
     programCode: input.programCode,
     ruleVersion: input.ruleVersion,
@@ -57,10 +66,10 @@ export const screenProgram: JobHandler = async ({ job, db, progress }) => {
 }
 
 /**
- * Simulates a rule version against the active one over a region, in one statement:
- * both trees and both amount schedules compiled over the same facts; persons for
- * whom the answers differ are written as gains or losses (with the criterion they fail),
- * and the year's cost under each version is summed.
+ * Simulates a rule version against the active one over a region: one statement
+ * compiles both trees and both amount schedules over the same facts for everyone who
+ * qualifies under either; persons for whom the answers differ are kept as gains or
+ * losses (with the criterion they fail), and the year's cost under each is summed.
  */
 export const simulateRuleVersion: JobHandler = async ({ job, db, progress }) => {
   const input = job.input as unknown as SimulationInput
@@ -81,22 +90,26 @@ export const simulateRuleVersion: JobHandler = async ({ job, db, progress }) => 
       },
     }
   })
-  const { rows } = await sql<{ now_count: number, then_count: number, cost_now: string | null, cost_then: string | null, gains: number, losses: number }>`
-    with s as (${selection}),
-    changed as (
-      insert into eligibility_outcomes (job_id, outcome, person_id, criterion, amount_fen)
-      select ${job.id}::uuid, case when s.held_then then 'gain' else 'loss' end, s.person_id,
-             case when s.held_then then null else s.failed_on end, case when s.held_then then s.amount_then else s.amount_now end
-        from s where s.held_now <> s.held_then
-      returning outcome
-    )
-    select count(*) filter (where s.held_now)::int as now_count, count(*) filter (where s.held_then)::int as then_count,
-           (sum(s.amount_now) filter (where s.held_now))::text as cost_now, (sum(s.amount_then) filter (where s.held_then))::text as cost_then,
-           (select count(*) from changed where outcome = 'gain')::int as gains, (select count(*) from changed where outcome = 'loss')::int as losses
-      from s
-  `.execute(db)
+  const result = await db.transaction().execute(async (trx) => {
+    await sql`create temporary table simulated on commit drop as ${selection}`.execute(trx)
+    await sql`
+      insert into eligibility_lists (job_id, outcome, person_ids, amounts_fen, criteria)
+      select ${job.id}::uuid, 'gain', coalesce(array_agg(person_id order by person_id), '{}'),
+             coalesce(array_agg(amount_then order by person_id), '{}'), null
+        from simulated where held_then and not held_now
+      union all
+      select ${job.id}::uuid, 'loss', coalesce(array_agg(person_id order by person_id), '{}'),
+             coalesce(array_agg(amount_now order by person_id), '{}'), coalesce(array_agg(failed_on order by person_id), '{}')
+        from simulated where held_now and not held_then
+    `.execute(trx)
+    return (await sql<{ now_count: number, then_count: number, cost_now: string | null, cost_then: string | null, gains: number, losses: number }>`
+      select count(*) filter (where held_now)::int as now_count, count(*) filter (where held_then)::int as then_count,
+             (sum(amount_now) filter (where held_now))::text as cost_now, (sum(amount_then) filter (where held_then))::text as cost_then,
+             count(*) filter (where held_then and not held_now)::int as gains, count(*) filter (where held_now and not held_then)::int as losses
+        from simulated
+    `.execute(trx)).rows[0]!
+  })
   await progress(1, 1)
-  const result = rows[0]!
   const costNow = Number(result.cost_now ?? 0)
   const costThen = Number(result.cost_then ?? 0)
   return {
