@@ -43,11 +43,12 @@ export function sealIdNumber (vault: PiiVault, idNumber: string, index = vault.b
   }
 }
 
-const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 
 /** Today's date in Asia/Shanghai, where the district reckons its days and years. */
 export function today (): string {
-  return SHANGHAI_DATE.format(new Date())
+  return new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 }
 
 /** Refuses facts about a person that cannot be true; path prefixes the field paths in the problem. */
