@@ -6,7 +6,7 @@ import { auditContextOf } from '../audit/context.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
 import { IdParams } from '../identity/schemas.js'
 import { insertJob, findJob } from '../jobs/repo.js'
-import { toJob } from '../jobs/service.js'
+import { requesterOf, toJob } from '../jobs/service.js'
 import { formatFen } from '../money.js'
 import { ProgramParams } from '../programs/schemas.js'
 import { ruleSetFor } from '../programs/service.js'
@@ -64,7 +64,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
     const ruleSet = await ruleSetFor(app.db, request.params.code)
     const regionCode = await regionOf(request.body.regionCode, request.actor!.regionCode)
     const input: ScreeningInput = { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.body.year, asOf: screeningDate(request.body.year) }
-    const job = await insertJob(app.db, { kind: SCREENING, regionCode, requestedBy: requester(request), input: { ...input } })
+    const job = await insertJob(app.db, { kind: SCREENING, regionCode, requestedBy: requesterOf(auditContextOf(request)), input: { ...input } })
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
@@ -89,7 +89,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       programCode: simulated.programCode, ruleVersion: simulated.version, activeVersion: active?.version ?? null,
       regionCode, year: request.body.year, asOf: screeningDate(request.body.year),
     }
-    const job = await insertJob(app.db, { kind: SIMULATION, regionCode, requestedBy: requester(request), input: { ...input } })
+    const job = await insertJob(app.db, { kind: SIMULATION, regionCode, requestedBy: requesterOf(auditContextOf(request)), input: { ...input } })
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
@@ -134,7 +134,3 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
   }
 }
 
-function requester (request: Parameters<typeof auditContextOf>[0]) {
-  const { actor } = auditContextOf(request)
-  return { kind: actor.kind, id: actor.id, name: actor.name }
-}

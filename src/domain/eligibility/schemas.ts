@@ -1,15 +1,15 @@
 import Type, { type Static } from 'typebox'
+import { calendarDate } from '../../http/formats.js'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { Money } from '../money.js'
 import { FUND_SOURCES, PROGRAM_CODE_PATTERN } from '../programs/schemas.js'
 
-const date = (description: string) => Type.String({ format: 'date', description })
 const factValue = (description: string) => Type.Union([Type.Integer(), Type.Boolean(), Type.String(), Type.Null()], { description })
 
 export const EvaluationRequest = Type.Object({
   programCode: Type.String({ pattern: PROGRAM_CODE_PATTERN, description: 'The programme, e.g. RURAL_REWARD.' }),
   personId: Type.String({ format: 'uuid', description: 'The person evaluated.' }),
-  asOf: Type.Optional(date('The date the facts are taken on; its year is the payment year. Today (Asia/Shanghai) when omitted.')),
+  asOf: Type.Optional(calendarDate('The date the facts are taken on; its year is the payment year. Today (Asia/Shanghai) when omitted.')),
 }, { $id: 'EvaluationRequest', additionalProperties: false, description: 'Does a person qualify for a programme, and why.' })
 
 export const Criterion = Type.Object({
@@ -28,7 +28,7 @@ export const Evaluation = Type.Object({
   programCode: Type.String({ description: 'The programme.' }),
   ruleVersion: Type.Integer({ description: 'The rule version applied (the active one).' }),
   personId: Type.String({ format: 'uuid', description: 'The person.' }),
-  asOf: date('The date the facts were taken on.'),
+  asOf: calendarDate('The date the facts were taken on.'),
   period: Type.String({ description: 'The period the amount is for: the year (2010), or the date of a one-time award.' }),
   criteria: Type.Array(Type.Ref('Criterion'), { description: 'Every criterion of the rules, in order, with the person\'s value.' }),
   failedOn: Type.Union([Type.String(), Type.Null()], { description: 'When not eligible: the first top-level criterion the person fails.' }),

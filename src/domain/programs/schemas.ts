@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { calendarDate } from '../../http/formats.js'
 import { WINDOW_START_FACTS } from '../eligibility/amounts.js'
 import type { RuleNode } from '../eligibility/rule-tree.js'
 import { OFFICER_ROLES } from '../identity/roles.js'
@@ -6,7 +7,6 @@ import { Money } from '../money.js'
 import { LEVELS } from '../regions/scope.js'
 import { SERVICE_KINDS } from '../registry/schemas.js'
 
-const date = (description: string) => Type.String({ format: 'date', description })
 const ruleNode = (description: string) => ({ ...Type.Ref('RuleNode'), description })
 
 export const PROGRAM_CODE_PATTERN = '^[A-Z][A-Z0-9_]{1,63}$'
@@ -22,7 +22,7 @@ export const AmountTier = Type.Object({
 export const AmountSettings = Type.Object({
   per: Type.Enum(['year', 'month', 'once', 'claim', 'none'], { description: 'The unit of the amounts: a year, a month (paid for the months of the year inside the window), once, a claim (priced by service), or none for a non-cash entitlement.' }),
   schedule: Type.Array(Type.Object({
-    from: date('The first day this entry is in force; it stays in force until a later entry starts.'),
+    from: calendarDate('The first day this entry is in force; it stays in force until a later entry starts.'),
     tiers: Type.Array(AmountTier, { minItems: 1, maxItems: 50, description: 'The tiers, in order.' }),
   }, { additionalProperties: false, description: 'The amounts in force from a date.' }), { maxItems: 100, description: 'Effective-dated amounts.' }),
   months: Type.Optional(Type.Object({
@@ -32,7 +32,7 @@ export const AmountSettings = Type.Object({
 }, { $id: 'AmountSettings', additionalProperties: false, description: 'The amount schedule of a rule version.' })
 
 export const FundingEntry = Type.Object({
-  from: date('The first day these shares are in force.'),
+  from: calendarDate('The first day these shares are in force.'),
   shares: Type.Array(Type.Object({
     source: Type.Enum([...FUND_SOURCES], { description: 'The fund that pays this share.' }),
     percent: Type.Integer({ minimum: 0, maximum: 100, description: 'Whole percent of each amount; the shares of an entry add up to 100.' }),
@@ -53,7 +53,7 @@ export const WorkflowSettings = Type.Object({
 }, { $id: 'WorkflowSettings', additionalProperties: false, description: 'The approval workflow of a rule version (DESIGN §4).' })
 
 const versionFields = {
-  effectiveFrom: date('The day the version\'s rules apply from.'),
+  effectiveFrom: calendarDate('The day the version\'s rules apply from.'),
   rules: ruleNode('The eligibility rules: a predicate tree over facts (docs/eligibility.md).'),
   amounts: Type.Ref('AmountSettings'),
   funding: Type.Array(FundingEntry, { maxItems: 100, description: 'Effective-dated funding shares.' }),
@@ -101,7 +101,7 @@ export const Program = Type.Object({
   versions: Type.Array(Type.Object({
     version: Type.Integer({ description: 'The version number.' }),
     status: Type.Enum(['draft', 'active', 'retired'], { description: 'Its status.' }),
-    effectiveFrom: date('The day it applies from.'),
+    effectiveFrom: calendarDate('The day it applies from.'),
     createdAt: Type.String({ format: 'date-time', description: 'When it was written.' }),
   }, { additionalProperties: false, description: 'A version in brief.' }), { description: 'Every version, newest first.' }),
 }, { $id: 'Program', additionalProperties: false, description: 'A programme with its rule versions.' })

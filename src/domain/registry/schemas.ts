@@ -1,9 +1,9 @@
 import Type, { type Static } from 'typebox'
+import { calendarDate } from '../../http/formats.js'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { uuid } from '../identity/schemas.js'
 import { regionCode } from '../regions/schemas.js'
 
-const date = (description: string) => Type.String({ format: 'date', description })
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) =>
   Type.Union([schema, Type.Null()], { description })
 
@@ -17,9 +17,9 @@ const memberFields = {
   name: Type.String({ minLength: 1, maxLength: 50, description: 'Full name.' }),
   idNumber,
   sex: Sex,
-  birthDate: date('Birth date; must agree with the ID number.'),
+  birthDate: calendarDate('Birth date; must agree with the ID number.'),
   relationship: Relationship,
-  deathDate: Type.Optional(date('Date of death, if the person has died.')),
+  deathDate: Type.Optional(calendarDate('Date of death, if the person has died.')),
   motherId: Type.Optional(uuid('The mother\'s person record, in any household.')),
   fatherId: Type.Optional(uuid('The father\'s person record, in any household.')),
   adopted: Type.Optional(Type.Boolean({ description: 'For a child: legally adopted rather than born to the parents.' })),
@@ -37,8 +37,8 @@ export const Person = Type.Object({
   name: Type.String({ description: 'Full name.' }),
   idNumber: Type.String({ description: 'ID number: whole for registrars and investigators, otherwise masked (first 6 and last 4).' }),
   sex: Sex,
-  birthDate: date('Birth date.'),
-  deathDate: nullable(date('Date of death.'), 'Date of death; null while living.'),
+  birthDate: calendarDate('Birth date.'),
+  deathDate: nullable(calendarDate('Date of death.'), 'Date of death; null while living.'),
   relationship: Relationship,
   motherId: nullable(uuid('Mother.'), 'The mother\'s person record, if known.'),
   fatherId: nullable(uuid('Father.'), 'The father\'s person record, if known.'),
@@ -54,7 +54,7 @@ export const PersonPatch = Type.Object({
   sex: Type.Optional(Sex),
   birthDate: Type.Optional(memberFields.birthDate),
   relationship: Type.Optional(Relationship),
-  deathDate: Type.Optional(nullable(date('Date of death.'), 'Date of death; null to clear a mistaken one.')),
+  deathDate: Type.Optional(nullable(calendarDate('Date of death.'), 'Date of death; null to clear a mistaken one.')),
   motherId: Type.Optional(nullable(uuid('Mother.'), 'Mother; null to clear.')),
   fatherId: Type.Optional(nullable(uuid('Father.'), 'Father; null to clear.')),
   adopted: Type.Optional(Type.Boolean({ description: 'Legally adopted.' })),
@@ -126,7 +126,7 @@ const eventFields = {
 
 export const PersonEventCreate = Type.Object({
   type: Type.Enum([...PERSON_EVENT_TYPES], { description: 'What happened.' }),
-  date: date('When it happened; not in the future, not before the person\'s birth.'),
+  date: calendarDate('When it happened; not in the future, not before the person\'s birth.'),
   ...eventFields,
   supersedes: Type.Optional(uuid('The event this one corrects: same person, same type. The corrected event stays on record.')),
 }, { $id: 'PersonEventCreate', additionalProperties: false, description: 'A dated family-planning fact about a person.' })
@@ -135,7 +135,7 @@ export const PersonEvent = Type.Object({
   id: uuid('Event id.'),
   personId: uuid('The person.'),
   type: Type.Enum([...PERSON_EVENT_TYPES], { description: 'What happened.' }),
-  date: date('When it happened.'),
+  date: calendarDate('When it happened.'),
   ...eventFields,
   supersedesId: nullable(uuid('Corrected event.'), 'The event this one corrects.'),
   supersededById: nullable(uuid('Correcting event.'), 'The event that corrects this one; null while it stands.'),

@@ -3,7 +3,7 @@ import Type from 'typebox'
 import { problemResponses, ProblemError } from '../../../http/problem.js'
 import { auditContextOf } from '../../audit/context.js'
 import { insertJob } from '../../jobs/repo.js'
-import { toJob } from '../../jobs/service.js'
+import { requesterOf, toJob } from '../../jobs/service.js'
 import { IMPORT_HOUSEHOLDS, importHouseholds, type ImportRequest } from './job.js'
 
 const FORMATS: Record<string, ImportRequest['format']> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson' }
@@ -49,7 +49,7 @@ export default async function importRoutes (app: FastifyInstance, options: { bod
     const job = await insertJob(app.db, {
       kind: IMPORT_HOUSEHOLDS,
       regionCode: request.actor!.regionCode,
-      requestedBy: { kind: context.actor.kind, id: context.actor.id, name: context.actor.name },
+      requestedBy: requesterOf(context),
       input: { format, context, keyId: app.pii.keyId, bytes: Buffer.byteLength(text) },
       payload: app.pii.encrypt(text),
     })
