@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../db/types.js'
 import type { AuditContext } from './context.js'
 
@@ -21,27 +21,35 @@ export interface AuditEntry {
  * into the chain as it commits.
  */
 export async function recordAudit (trx: Transaction<DB>, context: AuditContext, ...entries: AuditEntry[]): Promise<void> {
-  // Chunks keep a statement under PostgreSQL's 65,535 bound parameters.
-  for (let start = 0; start < entries.length; start += 2000) {
-    await insertEntries(trx, context, entries.slice(start, start + 2000))
+  // Chunks keep each array, and the statement, a moderate size.
+  for (let start = 0; start < entries.length; start += 5000) {
+    await insertEntries(trx, context, entries.slice(start, start + 5000))
   }
 }
 
+/**
+ * One statement for many rows: the request's actor as single values, the rows' own
+ * fields as one JSON document, so the statement has seven parameters however many rows.
+ */
 async function insertEntries (trx: Transaction<DB>, context: AuditContext, entries: AuditEntry[]): Promise<void> {
-  await (trx as Kysely<DB>).insertInto('audit_events').values(entries.map((entry) => ({
+  const { actor } = context
+  const rows = JSON.stringify(entries.map((entry) => ({
     entity_type: entry.entityType,
     entity_id: entry.entityId,
     action: entry.action,
     from_status: entry.fromStatus ?? null,
     to_status: entry.toStatus ?? null,
-    actor_kind: context.actor.kind,
-    actor_id: context.actor.id,
-    actor_name: context.actor.name,
-    actor_role: context.actor.role,
-    actor_region: context.actor.regionCode,
     region_code: entry.regionCode,
     reason: entry.reason ?? null,
-    request_id: context.requestId,
-    changes: entry.changes ? JSON.stringify(entry.changes) : null,
-  }))).execute()
+    changes: entry.changes ?? null,
+  })))
+  await sql`
+    insert into audit_events (entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
+                              actor_region, region_code, reason, request_id, changes)
+    select entity_type, entity_id, action, from_status, to_status,
+           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${actor.role}, ${actor.regionCode}, region_code, reason, ${context.requestId},
+           nullif(changes, 'null'::jsonb)
+      from jsonb_to_recordset(${rows}::jsonb)
+        as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text, changes jsonb)
+  `.execute(trx)
 }
