@@ -50,11 +50,18 @@ export function importHouseholds (vault: PiiVault): JobHandler {
     let inserted = 0
     let done = total - accepted.reduce((sum, item) => sum + item.rows.length, 0)
     let households = 0
-    for (let start = 0; start < accepted.length; start += CHUNK) {
-      const chunk = accepted.slice(start, start + CHUNK)
-      inserted += await insertChunk(db, vault, indexOf, request.context, chunk)
-      households += chunk.length
-      done += chunk.reduce((sum, item) => sum + item.rows.length, 0)
+    const chunks: Accepted[][] = []
+    for (let start = 0; start < accepted.length; start += CHUNK) chunks.push(accepted.slice(start, start + CHUNK))
+    // The rows of the next chunk (encrypting its ID numbers) are built while the
+    // database writes the current one: Node's core and PostgreSQL's work at once.
+    let next = chunks.length > 0 ? await prepareChunk(vault, indexOf, chunks[0]!) : undefined
+    for (let index = 0; index < chunks.length; index++) {
+      const writing = writeChunk(db, request.context, next!)
+      writing.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
+      next = index + 1 < chunks.length ? await prepareChunk(vault, indexOf, chunks[index + 1]!) : undefined
+      inserted += await writing
+      households += chunks[index]!.length
+      done += chunks[index]!.reduce((sum, item) => sum + item.rows.length, 0)
       await progress(done, total)
     }
     // The upload holds ID numbers: it is not kept once read.
@@ -136,21 +143,35 @@ async function acceptable (
   return { accepted, skipped }
 }
 
-/** One transaction: the households, their members and their audit rows, each a multi-row statement. */
-async function insertChunk (
-  db: Kysely<DB>, vault: PiiVault, indexOf: (idNumber: string) => Buffer, context: AuditContext, chunk: Accepted[],
-): Promise<number> {
+interface PreparedChunk {
+  households: Array<{ id: string, household: HouseholdCreate }>
+  persons: PersonInsert[]
+}
+
+/**
+ * Builds a chunk's rows: ids, parent links, and each person's sealed ID number. It
+ * yields to the event loop every few households, so that a chunk being written
+ * meanwhile gets its statements sent as soon as the previous ones are answered.
+ */
+async function prepareChunk (vault: PiiVault, indexOf: (idNumber: string) => Buffer, chunk: Accepted[]): Promise<PreparedChunk> {
+  const households = chunk.map(({ household }) => ({ id: randomUUID(), household }))
+  const persons: PersonInsert[] = []
+  for (const [index, { id, household }] of households.entries()) {
+    if (index % 100 === 99) await new Promise((resolve) => setImmediate(resolve))
+    const ids = household.members.map(() => randomUUID())
+    persons.push(...linkChildren(household.members, withIds(household.members, ids)).map((member, memberIndex) => ({
+      id: ids[memberIndex]!, ...personValues(vault, id, member, indexOf(member.idNumber)),
+    })))
+  }
+  return { households, persons }
+}
+
+/** One transaction: the households, their members and their audit rows, each one statement. */
+async function writeChunk (db: Kysely<DB>, context: AuditContext, { households, persons }: PreparedChunk): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const households = chunk.map(({ household }) => ({ id: randomUUID(), household }))
     await trx.insertInto('households').values(households.map(({ id, household }) => ({
       id, region_code: household.regionCode, hukou_type: household.hukouType, address: household.address,
     }))).execute()
-    const persons = households.flatMap(({ id, household }) => {
-      const ids = household.members.map(() => randomUUID())
-      return linkChildren(household.members, withIds(household.members, ids)).map((member, index) => ({
-        id: ids[index]!, regionCode: household.regionCode, ...personValues(vault, id, member, indexOf(member.idNumber)),
-      }))
-    })
     await insertPersonsColumnwise(trx, persons)
     // One audit row per household, naming its members (masked): an import of 100,000
     // persons writes a third as many audit rows, and each person's row is still findable
