@@ -5,20 +5,18 @@ import { problemResponses, ProblemError } from '../../http/problem.js'
 import { auditContextOf } from '../audit/context.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
 import { IdParams } from '../identity/schemas.js'
-import { insertJob, findJob } from '../jobs/repo.js'
-import { requesterOf, toJob } from '../jobs/service.js'
+import { findJob } from '../jobs/repo.js'
+import { toJob } from '../jobs/service.js'
 import { formatFen } from '../money.js'
 import { ProgramParams } from '../programs/schemas.js'
-import { ruleSetFor } from '../programs/service.js'
-import { findRegion } from '../regions/repo.js'
 import { seesWholeIdNumber } from '../registry/people.js'
 import { listOutcomes } from './repo.js'
-import { screenProgram, SCREENING, simulateRuleVersion, SIMULATION, type ScreeningInput, type SimulationInput } from './screening.js'
+import { screenProgram, SCREENING, simulateRuleVersion, SIMULATION } from './screening.js'
 import {
   Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
   type EvaluationRequest as EvaluationBody, type OutcomeItem as OutcomeItemBody, type ScreeningRequest as ScreeningBody, type SimulationRequest as SimulationBody,
 } from './schemas.js'
-import { evaluatePerson, screeningDate } from './service.js'
+import { evaluatePerson, startScreening, startSimulation } from './service.js'
 
 /** Who may screen a region for candidates. */
 const SCREENERS: readonly Role[] = ['registrar', 'investigator', 'reviewer', 'confirmer', 'admin']
@@ -43,12 +41,6 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
     },
   }, async (request) => evaluatePerson(app.db, request.actor!, request.body))
 
-  /** The region asked about, which must be in the caller's scope. */
-  const regionOf = async (code: string, scope: string) => {
-    if (!await findRegion(app.db, code, scope)) throw new ProblemError(404, 'region_not_found', `No region ${code} in your scope.`)
-    return code
-  }
-
   app.post<{ Params: { code: string }, Body: ScreeningBody }>('/programs/:code/screenings', {
     config: { roles: SCREENERS },
     schema: {
@@ -61,10 +53,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       response: { 202: { ...Type.Ref('Job'), description: 'The screening job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const ruleSet = await ruleSetFor(app.db, request.params.code)
-    const regionCode = await regionOf(request.body.regionCode, request.actor!.regionCode)
-    const input: ScreeningInput = { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.body.year, asOf: screeningDate(request.body.year) }
-    const job = await insertJob(app.db, { kind: SCREENING, regionCode, requestedBy: requesterOf(auditContextOf(request)), input: { ...input } })
+    const job = await startScreening(app.db, auditContextOf(request), request.actor!, request.params.code, request.body)
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
@@ -79,17 +68,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       response: { 202: { ...Type.Ref('Job'), description: 'The simulation job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 422) },
     },
   }, async (request, reply) => {
-    const simulated = await ruleSetFor(app.db, request.params.code, request.body.ruleVersion)
-    const active = await ruleSetFor(app.db, request.params.code).catch((error: unknown) => {
-      if (error instanceof ProblemError && error.code === 'no_active_version') return null
-      throw error
-    })
-    const regionCode = await regionOf(request.body.regionCode, request.actor!.regionCode)
-    const input: SimulationInput = {
-      programCode: simulated.programCode, ruleVersion: simulated.version, activeVersion: active?.version ?? null,
-      regionCode, year: request.body.year, asOf: screeningDate(request.body.year),
-    }
-    const job = await insertJob(app.db, { kind: SIMULATION, regionCode, requestedBy: requesterOf(auditContextOf(request)), input: { ...input } })
+    const job = await startSimulation(app.db, auditContextOf(request), request.actor!, request.params.code, request.body)
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 

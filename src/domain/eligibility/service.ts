@@ -3,13 +3,19 @@ import type { DB } from '../../db/types.js'
 import { ProblemError } from '../../http/problem.js'
 import type { Actor } from '../identity/actor.js'
 import { formatFen } from '../money.js'
-import { ruleSetFor } from '../programs/service.js'
+import type { AuditContext } from '../audit/context.js'
+import { insertJob, type JobRow } from '../jobs/repo.js'
+import { requesterOf } from '../jobs/service.js'
+import { activeVersionNumber, ruleSetFor } from '../programs/service.js'
+import { findRegion } from '../regions/repo.js'
+import { regionNotFound } from '../regions/service.js'
 import type { RuleSet } from '../programs/versions.js'
 import { today } from '../registry/people.js'
 import { amountFor, fundingFor } from './amounts.js'
 import { evaluateTree } from './evaluate.js'
 import { loadFactSources, PersonFacts, type FactSources } from './person-facts.js'
-import type { Evaluation, EvaluationRequest } from './schemas.js'
+import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
+import { SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './screening.js'
 
 /** One person against a rule set, in TypeScript: the decision, its trace, and what is owed for the period. */
 export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string): Omit<Evaluation, 'programCode' | 'ruleVersion' | 'personId'> {
@@ -44,4 +50,28 @@ export function screeningDate (year: number): string {
   const current = Number(now.slice(0, 4))
   if (year > current) throw new ProblemError(422, 'year_in_future', `The year ${year} has not begun; screen ${current} or earlier.`, [{ path: '/body/year', message: 'A year not yet begun.' }])
   return year === current ? now : `${year}-12-31`
+}
+
+async function requireRegion (db: Kysely<DB>, code: string, scope: string): Promise<string> {
+  if (!await findRegion(db, code, scope)) throw regionNotFound(code)
+  return code
+}
+
+/** Queues a screening of a region with the programme's active version. */
+export async function startScreening (db: Kysely<DB>, context: AuditContext, actor: Actor, code: string, request: ScreeningRequest): Promise<JobRow> {
+  const ruleSet = await ruleSetFor(db, code)
+  const regionCode = await requireRegion(db, request.regionCode, actor.regionCode)
+  const input: ScreeningInput = { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.year, asOf: screeningDate(request.year) }
+  return insertJob(db, { kind: SCREENING, regionCode, requestedBy: requesterOf(context), input: { ...input } })
+}
+
+/** Queues a simulation of a rule version against the active one (if any) over a region. */
+export async function startSimulation (db: Kysely<DB>, context: AuditContext, actor: Actor, code: string, request: SimulationRequest): Promise<JobRow> {
+  const simulated = await ruleSetFor(db, code, request.ruleVersion)
+  const regionCode = await requireRegion(db, request.regionCode, actor.regionCode)
+  const input: SimulationInput = {
+    programCode: simulated.programCode, ruleVersion: simulated.version, activeVersion: await activeVersionNumber(db, code),
+    regionCode, year: request.year, asOf: screeningDate(request.year),
+  }
+  return insertJob(db, { kind: SIMULATION, regionCode, requestedBy: requesterOf(context), input: { ...input } })
 }

@@ -64,6 +64,11 @@ export async function ruleSetFor (db: Kysely<DB>, code: string, version?: number
   throw new ProblemError(409, 'no_active_version', `Programme ${code} has no active rule version.`)
 }
 
+/** The number of the programme's active version, or null when none is. */
+export async function activeVersionNumber (db: Kysely<DB>, code: string): Promise<number | null> {
+  return (await findActiveVersion(db, code))?.version ?? null
+}
+
 async function insertVersion (trx: Transaction<DB>, context: AuditContext, regionCode: string, code: string, body: RuleVersionCreate, status: 'draft' | 'active') {
   const version = await nextVersionNumber(trx, code)
   const row = await insertRuleVersion(trx, {
