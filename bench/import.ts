@@ -13,7 +13,8 @@ import { sql } from 'kysely'
 import { build } from '../src/app.js'
 import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig } from '../src/config.js'
-import { systemContext } from '../src/domain/audit/context.js'
+import { systemClock } from '../src/domain/clock/clock.js'
+import { systemActing } from '../src/domain/identity/acting.js'
 import { createAdministrator } from '../src/domain/identity/service.js'
 import { checkCharacter } from '../src/domain/registry/id-number.js'
 import { readCsv } from '../src/domain/registry/import/formats.js'
@@ -57,7 +58,7 @@ try {
   await db.insertInto('regions').values(Array.from({ length: VILLAGES }, (_, i) => ({
     code: `420102.001.${String(i + 1).padStart(3, '0')}`, name: `村${i + 1}`, level: 'village' as const, parent_code: '420102.001',
   }))).execute()
-  const { token } = await createAdministrator(db, systemContext('bench'), { name: 'bench', regionCode: '420102' })
+  const { token } = await createAdministrator(db, systemActing('bench', '420102', systemClock()), { name: 'bench', regionCode: '420102' })
   const app = await build({ config, database: bench.database })
 
   const csv = makeCsv(PERSONS)
@@ -79,7 +80,7 @@ try {
     for (const household of readCsv(csv)) {
       if ('error' in household) continue
       for (const member of household.household.members) {
-        checkPersonFacts(member, '/row')
+        checkPersonFacts(member, '/row', '2026-12-31')
         sealIdNumber(vault, member.idNumber)
       }
     }

@@ -11,7 +11,8 @@ import { sql } from 'kysely'
 import { build } from '../src/app.js'
 import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig } from '../src/config.js'
-import { systemContext } from '../src/domain/audit/context.js'
+import { systemClock } from '../src/domain/clock/clock.js'
+import { systemActing } from '../src/domain/identity/acting.js'
 import { compileAmount } from '../src/domain/eligibility/amounts.js'
 import { compileEligible } from '../src/domain/eligibility/compile.js'
 import { loadFactSources } from '../src/domain/eligibility/person-facts.js'
@@ -32,7 +33,7 @@ try {
   const db = bench.database.db
   const config = loadConfig({ DATABASE_URL: bench.url, PII_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn', JOB_POLL_MS: '0' })
   await prepareDatabase(bench.database, config)
-  const { token } = await createAdministrator(db, systemContext('bench'), { name: 'bench', regionCode: '420102' })
+  const { token } = await createAdministrator(db, systemActing('bench', '420102', systemClock()), { name: 'bench', regionCode: '420102' })
   const app = await build({ config, database: bench.database })
 
   const generated = await timed(() => generatePopulation())

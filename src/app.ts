@@ -4,6 +4,8 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import auditRoutes from './domain/audit/routes.js'
+import clockRoutes from './domain/clock/routes.js'
+import { ELIGIBILITY_JOBS } from './domain/eligibility/jobs.js'
 import eligibilityRoutes from './domain/eligibility/routes.js'
 import healthRoutes from './domain/health/routes.js'
 import jobRoutes from './domain/jobs/routes.js'
@@ -12,10 +14,12 @@ import regionRoutes from './domain/regions/routes.js'
 import programRoutes from './domain/programs/routes.js'
 import personFactRoutes from './domain/registry/person-routes.js'
 import importRoutes from './domain/registry/import/routes.js'
+import { REGISTRY_JOBS } from './domain/registry/jobs.js'
 import registryRoutes from './domain/registry/routes.js'
 import { buildValidator } from './http/validator.js'
 import { createLogger } from './logger.js'
 import auth from './plugins/auth.js'
+import clock from './plugins/clock.js'
 import database from './plugins/database.js'
 import errors from './plugins/errors.js'
 import jobs from './plugins/jobs.js'
@@ -56,13 +60,15 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   const piiKey = options.piiKey ?? (config.PII_KEY ? Buffer.from(config.PII_KEY, 'base64') : undefined)
   if (!piiKey) throw new Error('no PII key: set PII_KEY or pass piiKey')
   await app.register(pii, { key: piiKey })
-  await app.register(jobs, { pollMs: config.JOB_POLL_MS })
+  await app.register(clock, { mode: config.CLOCK })
+  await app.register(jobs, { pollMs: config.JOB_POLL_MS, definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS] })
   await app.register(openapi)
 
   await app.register(auth)
 
   await app.register(healthRoutes)
   await app.register(async function v1 (api) {
+    await api.register(clockRoutes)
     await api.register(regionRoutes)
     await api.register(identityRoutes)
     await api.register(auditRoutes)

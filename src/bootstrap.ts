@@ -1,7 +1,8 @@
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
-import { systemContext } from './domain/audit/context.js'
+import { clockFor } from './domain/clock/clock.js'
+import { systemActing } from './domain/identity/acting.js'
 import { createAdministrator } from './domain/identity/service.js'
 import { seedCatalogue } from './domain/programs/service.js'
 
@@ -28,9 +29,10 @@ export async function prepareDatabase (database: Database, config: Config, optio
     .returning('code')
     .executeTakeFirst()
   const brandNew = created !== undefined
-  await seedCatalogue(database.db, systemContext('huimin catalogue'), config.DISTRICT_CODE)
+  const clock = clockFor(config.CLOCK, database.db)
+  await seedCatalogue(database.db, systemActing('huimin catalogue', config.DISTRICT_CODE, clock))
   if (!brandNew || !options.createAdmin) return { migrations, brandNew }
-  const { token } = await createAdministrator(database.db, systemContext('huimin start'), {
+  const { token } = await createAdministrator(database.db, systemActing('huimin start', config.DISTRICT_CODE, clock), {
     name: 'Administrator',
     regionCode: config.DISTRICT_CODE,
   })

@@ -6,7 +6,8 @@ import { build } from '../src/app.js'
 import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { openDatabase, type Database } from '../src/db/database.js'
-import { systemContext } from '../src/domain/audit/context.js'
+import { systemClock } from '../src/domain/clock/clock.js'
+import { systemActing } from '../src/domain/identity/acting.js'
 import { createAdministrator } from '../src/domain/identity/service.js'
 
 /** The PostgreSQL server the suite runs against, or undefined for the embedded engine. */
@@ -102,7 +103,7 @@ export function apiOf (app: FastifyInstance): Api {
 
 /** The district administrator every test world starts from, made as `cli create-admin` makes it. */
 export async function districtAdmin (database: Database, config: Config): Promise<string> {
-  const { token } = await createAdministrator(database.db, systemContext('test'), { name: '区管理员', regionCode: config.DISTRICT_CODE })
+  const { token } = await createAdministrator(database.db, systemActing('test', config.DISTRICT_CODE, systemClock()), { name: '区管理员', regionCode: config.DISTRICT_CODE })
   return token.token
 }
 
@@ -110,8 +111,8 @@ export async function districtAdmin (database: Database, config: Config): Promis
  * A small world: the district with two townships, each with a village, and helpers
  * to make officers with tokens anywhere in it.
  */
-export async function regionWorld (t: Test) {
-  const built = await buildApp(t)
+export async function regionWorld (t: Test, overrides: Record<string, string> = {}) {
+  const built = await buildApp(t, overrides)
   const api = apiOf(built.app)
   const admin = await districtAdmin(built.database, built.config)
   const district = built.config.DISTRICT_CODE

@@ -3,18 +3,22 @@ import { prepareDatabase } from '../bootstrap.js'
 import { ConfigError, loadConfig, type Config } from '../config.js'
 import { openDatabase, type Database } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
-import { systemContext } from '../domain/audit/context.js'
+import { clockFor } from '../domain/clock/clock.js'
+import { systemActing } from '../domain/identity/acting.js'
 import { verifyAuditTrail } from '../domain/audit/verify.js'
 import { createAdministrator } from '../domain/identity/service.js'
 import { exportOpenapi } from './export-openapi.js'
 import { importHouseholdsCommand } from './import-households.js'
 import { screenCommand } from './screen.js'
+import { runWorker } from './worker.js'
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
 Commands:
   migrate                    apply pending migrations to the configured database
   create-admin --name NAME   create an administrator of the district; prints its token alone on the last line
+  worker                     run queued jobs (imports, screenings …) without serving HTTP, until SIGTERM;
+                             for PostgreSQL deployments that keep jobs off the instances serving requests
   verify-audit               recompute the audit trail; exit 1 and name the first broken row if it was altered
   import-households FILE     upload a .csv or .ndjson file to a running service and follow the import
                              (HUIMIN_URL, default http://127.0.0.1:3000, and HUIMIN_TOKEN, or --url and --token)
@@ -56,7 +60,7 @@ const commands: Record<string, Command> = {
     }
     return withDatabase(async (database, config) => {
       await prepareDatabase(database, config)
-      const { officer, token } = await createAdministrator(database.db, systemContext('huimin cli'), { name, regionCode: config.DISTRICT_CODE })
+      const { officer, token } = await createAdministrator(database.db, systemActing('huimin cli', config.DISTRICT_CODE, clockFor(config.CLOCK, database.db)), { name, regionCode: config.DISTRICT_CODE })
       console.log(`administrator ${officer.id} of ${officer.regionCode}; token ${token.id} expires ${token.expiresAt}`)
       console.log(token.token)
       return 0
@@ -83,6 +87,8 @@ const commands: Record<string, Command> = {
     }
     return screenCommand(positionals[0]!, { regionCode: values.region, year }, { url: serviceUrl(values.url), token })
   },
+
+  worker: () => runWorker(),
 
   'verify-audit': () => withDatabase(async (database) => {
     const result = await verifyAuditTrail(database.db)

@@ -3,6 +3,8 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely'
 /** Row types of the tables, as the migrations create them (snake_case, like the SQL). */
 
 type CreatedAt = ColumnType<Date, never, never>
+/** An instant the business clock sets (clock.sql) as the row is written; the database's now() by default. */
+type ClockedAt = ColumnType<Date, Date | undefined, never>
 
 export type RegionLevel = 'district' | 'township' | 'village' | 'hamlet'
 
@@ -144,7 +146,7 @@ export interface BankAccountsTable {
   account_number_masked: string
   holder_name: string
   active: Generated<boolean>
-  created_at: CreatedAt
+  created_at: ClockedAt
   replaced_at: Date | null
 }
 
@@ -155,7 +157,7 @@ export interface JobsTable {
   kind: string
   status: Generated<JobStatus>
   region_code: string
-  requested_by: JSONColumnType<{ kind: string, id: string | null, name: string }, string, string>
+  requested_by: JSONColumnType<{ kind: string, id: string | null, name: string } & Record<string, unknown>, string, string>
   input: JSONColumnType<Record<string, unknown>, string | undefined, string>
   payload: Buffer | null
   done: Generated<number>
@@ -209,7 +211,16 @@ export interface EligibilityListsTable {
   criteria: Array<string | null> | null
 }
 
+export interface ClockSettingTable {
+  id: Generated<boolean>
+  /** How far the clock is from real time. */
+  shift: string
+  set_to: Date
+  set_at: Generated<Date>
+}
+
 export interface DB {
+  clock_setting: ClockSettingTable
   programs: ProgramsTable
   rule_versions: RuleVersionsTable
   eligibility_lists: EligibilityListsTable

@@ -1,4 +1,8 @@
-import { ProblemError } from './problem.js'
+import { defineProblem } from './problem.js'
+
+const ifMatchRequired = defineProblem(428, 'if_match_required', () => 'Send If-Match with the ETag of the version you are changing.')
+const versionMismatch = defineProblem(412, 'version_mismatch', (current: number) =>
+  `The resource has changed: its current ETag is ${etagOf(current)}. Read it again and retry.`)
 
 /** The ETag of a version: "3". */
 export function etagOf (version: number): string {
@@ -11,10 +15,10 @@ export function etagOf (version: number): string {
  */
 export function requireVersion (ifMatch: string | undefined, current: number): void {
   if (ifMatch === undefined) {
-    throw new ProblemError(428, 'if_match_required', 'Send If-Match with the ETag of the version you are changing.')
+    throw ifMatchRequired()
   }
   const match = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())
   if (!match || Number(match[1]) !== current) {
-    throw new ProblemError(412, 'version_mismatch', `The resource has changed: its current ETag is ${etagOf(current)}. Read it again and retry.`)
+    throw versionMismatch(current)
   }
 }

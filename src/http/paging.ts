@@ -1,5 +1,7 @@
 import Type, { type TSchema } from 'typebox'
-import { ProblemError } from './problem.js'
+import { defineProblem } from './problem.js'
+
+const invalidCursor = defineProblem(400, 'invalid_cursor', () => 'The cursor is not one this collection gave out.')
 
 export const DEFAULT_LIMIT = 50
 export const MAX_LIMIT = 500
@@ -29,7 +31,7 @@ export function decodeCursor<T> (cursor: string | undefined, isKey: (value: unkn
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
     if (isKey(key)) return key
   } catch {}
-  throw new ProblemError(400, 'invalid_cursor', 'The cursor is not one this collection gave out.')
+  throw invalidCursor()
 }
 
 /** Cuts a result fetched with limit + 1 rows into a page. */

@@ -35,6 +35,55 @@ export class ProblemError extends Error {
   }
 }
 
+/** Every problem code the service can answer, with its status: docs/errors.md lists each (a test keeps them equal). */
+const DEFINED = new Map<string, number>()
+
+/** The codes defined so far, with their statuses. */
+export function definedProblems (): ReadonlyMap<string, number> {
+  return DEFINED
+}
+
+function define (status: number, code: string): void {
+  const known = DEFINED.get(code)
+  if (known !== undefined && known !== status) throw new Error(`problem ${code} defined with ${known} and ${status}`)
+  DEFINED.set(code, status)
+}
+
+/**
+ * A refusal, defined once with its code and status: calling it with the detail's
+ * arguments gives the error to throw.
+ */
+export function defineProblem<A extends unknown[]> (status: number, code: string, detail: (...args: A) => string) {
+  define(status, code)
+  return Object.assign((...args: A) => new ProblemError(status, code, detail(...args)), { code, status })
+}
+
+/**
+ * A refusal about one field of the request: the first argument is the field's path
+ * (/body/members/0/birthDate), which the problem's errors list names.
+ */
+export function defineFieldProblem<A extends unknown[]> (status: number, code: string, detail: (...args: A) => string) {
+  define(status, code)
+  return Object.assign((path: string, ...args: A) => {
+    const message = detail(...args)
+    return new ProblemError(status, code, message, [{ path, message }])
+  }, { code, status })
+}
+
+/**
+ * A family of refusals sharing a status, each code named where it is found (the checks
+ * of an ID number, of a rule tree): the error carries the field errors, its code the first one's.
+ */
+export function defineProblemFamily<C extends string> (status: number, codes: readonly C[]) {
+  for (const code of codes) define(status, code)
+  return (code: C, detail: string, errors?: FieldError[]) => new ProblemError(status, code, detail, errors)
+}
+
+/** Codes of refusals made outside defineProblem: the framework's, answered by the error handler. */
+export function declareProblemCodes (status: number, ...codes: string[]): void {
+  for (const code of codes) define(status, code)
+}
+
 export function problemBody (status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
   return {
     type: `urn:huimin:problem:${code}`,

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Actor } from '../domain/identity/actor.js'
+import type { Acting } from '../domain/identity/acting.js'
+import type { TokenHolder } from '../domain/identity/actor.js'
+import { roleForbidden, tokenExpired, tokenInvalid, tokenMissing, tokenRevoked } from '../domain/identity/errors.js'
 import { findTokenHolder } from '../domain/identity/repo.js'
 import type { Role } from '../domain/identity/roles.js'
 import { hashToken, looksLikeToken } from '../domain/identity/tokens.js'
@@ -12,26 +14,25 @@ declare module 'fastify' {
     roles?: readonly Role[]
   }
   interface FastifyRequest {
-    /** The caller, from the bearer token; null on public routes. */
-    actor: Actor | null
-    /** The first of the route's roles that the caller holds. */
-    actingRole: Role | null
+    /** Who is acting, from the bearer token; null on public routes. */
+    acting: Acting | null
   }
 }
 
-class Unauthorized extends ProblemError {
-  constructor (code: string, detail: string) {
-    super(401, code, detail)
-  }
+/** The acting caller of an authenticated route. */
+export function actingOf (request: FastifyRequest): Acting {
+  if (!request.acting) throw new Error(`${request.routeOptions.url} is not an authenticated route`)
+  return request.acting
 }
 
 /**
  * Authentication and role checks. The caller's identity comes from the bearer token
  * alone; a /v1 route that does not declare its roles stops the service from starting.
+ * The request's Acting is built here, once: its role is the first of the route's
+ * roles the caller holds, until a step of a state machine names the one it needs.
  */
 export default fp(async function auth (app: FastifyInstance) {
-  app.decorateRequest('actor', null)
-  app.decorateRequest('actingRole', null)
+  app.decorateRequest('acting', null)
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v1') && !route.config?.roles?.length) {
@@ -42,27 +43,28 @@ export default fp(async function auth (app: FastifyInstance) {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const roles = request.routeOptions.config.roles
     if (!roles) return
+    let actor: TokenHolder
     try {
-      request.actor = await authenticate(app, request.headers.authorization)
+      actor = await authenticate(app, request.headers.authorization)
     } catch (error) {
-      if (error instanceof Unauthorized) reply.header('www-authenticate', `Bearer error="invalid_token", error_description="${error.message}"`)
+      if (error instanceof ProblemError && error.status === 401) {
+        reply.header('www-authenticate', `Bearer error="invalid_token", error_description="${error.message}"`)
+      }
       throw error
     }
-    const acting = roles.find((role) => request.actor!.roles.includes(role))
-    if (!acting) {
-      throw new ProblemError(403, 'role_forbidden', `This needs one of the roles ${roles.join(', ')}; your token carries ${request.actor.roles.join(', ')}.`)
-    }
-    request.actingRole = acting
+    const role = roles.find((each) => actor.roles.includes(each))
+    if (!role) throw roleForbidden(roles, actor.roles)
+    request.acting = { actor, role, scope: actor.regionCode, requestId: request.id, clock: app.clock }
   })
-}, { name: 'auth', dependencies: ['database'] })
+}, { name: 'auth', dependencies: ['database', 'clock'] })
 
-async function authenticate (app: FastifyInstance, header: string | undefined): Promise<Actor> {
+async function authenticate (app: FastifyInstance, header: string | undefined): Promise<TokenHolder> {
   const match = /^Bearer +(\S+)$/i.exec(header ?? '')
-  if (!match) throw new Unauthorized('token_missing', 'Send an API token: Authorization: Bearer <token>.')
+  if (!match) throw tokenMissing()
   const token = match[1]!
   const holder = looksLikeToken(token) ? await findTokenHolder(app.db, hashToken(token)) : undefined
-  if (!holder) throw new Unauthorized('token_invalid', 'The token is not one this service issued.')
-  if (holder.status === 'revoked') throw new Unauthorized('token_revoked', 'The token has been revoked.')
-  if (holder.expired) throw new Unauthorized('token_expired', 'The token has expired.')
+  if (!holder) throw tokenInvalid()
+  if (holder.status === 'revoked') throw tokenRevoked()
+  if (holder.expired) throw tokenExpired()
   return holder.actor
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
-import { FieldError, Problem, PROBLEM_MEDIA_TYPE, problemBody, ProblemError } from '../http/problem.js'
+import { declareProblemCodes, FieldError, Problem, PROBLEM_MEDIA_TYPE, problemBody, ProblemError } from '../http/problem.js'
 
 /** Fastify's own refusals, each given a stable code. */
 const FRAMEWORK_CODES: Record<string, string> = {
@@ -12,6 +12,12 @@ const FRAMEWORK_CODES: Record<string, string> = {
   FST_ERR_BAD_URL: 'bad_url',
   FST_ERR_ASYNC_CONSTRAINT: 'bad_request',
 }
+
+declareProblemCodes(400, 'validation_failed', 'malformed_json', 'bad_content_length', 'bad_url', 'bad_request')
+declareProblemCodes(404, 'route_not_found', 'not_found')
+declareProblemCodes(413, 'payload_too_large')
+declareProblemCodes(415, 'unsupported_media_type')
+declareProblemCodes(500, 'internal_error')
 
 const DETAILS: Record<string, string> = {
   malformed_json: 'The request body is not valid JSON.',

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import type { JobDefinition } from '../domain/jobs/define.js'
 import { JobRunner } from '../domain/jobs/runner.js'
 import { Job } from '../domain/jobs/schemas.js'
 
@@ -10,12 +11,16 @@ declare module 'fastify' {
   }
 }
 
-/** The job runner: polls once the service is ready, and finishes the job in hand before the database closes. */
-export default fp(async function jobs (app: FastifyInstance, options: { pollMs: number }) {
+/**
+ * The job runner, with every kind of job the parts define: polls once the service is
+ * ready (unless JOB_POLL_MS is 0: an instance that serves HTTP only), and finishes the
+ * job in hand before the database closes.
+ */
+export default fp(async function jobs (app: FastifyInstance, options: { pollMs: number, definitions: readonly JobDefinition[] }) {
   // Every family that starts long work answers with a Job.
   app.addSchema(Job)
-  const runner = new JobRunner(app.db, app.log, { pollMs: options.pollMs })
+  const runner = new JobRunner(app.db, { clock: app.clock, vault: app.pii }, app.log, options.definitions, { pollMs: options.pollMs })
   app.decorate('jobs', runner)
   app.addHook('onReady', async () => { runner.start() })
   app.addHook('preClose', async () => { await runner.stop() })
-}, { name: 'jobs', dependencies: ['database'] })
+}, { name: 'jobs', dependencies: ['database', 'clock', 'pii'] })

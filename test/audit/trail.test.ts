@@ -1,8 +1,9 @@
 import { sql } from 'kysely'
 import t from 'tap'
-import { systemContext } from '../../src/domain/audit/context.js'
-import { changeStatus } from '../../src/domain/audit/status-change.js'
 import { verifyAuditTrail } from '../../src/domain/audit/verify.js'
+import { systemActing } from '../../src/domain/identity/acting.js'
+import { TOKEN } from '../../src/domain/identity/token-machine.js'
+import { transition } from '../../src/domain/state/machine.js'
 import { regionWorld, serverUrl } from '../helper.js'
 
 const world = await regionWorld(t)
@@ -51,18 +52,7 @@ t.test('a change whose transaction fails after its audit row leaves neither', as
   const before = await auditCount()
   const blocksBefore = (await db.selectFrom('audit_blocks').select('txid').execute()).length
   await t.rejects(db.transaction().execute(async (trx) => {
-    await changeStatus(trx, systemContext('test'), {
-      entityType: 'api_token',
-      entityId: officer.tokenId,
-      action: 'revoke',
-      to: 'revoked',
-      transitions: { active: ['revoked'] },
-      lock: async () => {
-        const row = await trx.selectFrom('api_tokens').select('status').where('id', '=', officer.tokenId).forUpdate().executeTakeFirst()
-        return row && { status: row.status, regionCode: world.villageA }
-      },
-      apply: async () => { await trx.updateTable('api_tokens').set({ status: 'revoked', revoked_at: new Date() }).where('id', '=', officer.tokenId).execute() },
-    })
+    await transition(trx, TOKEN, systemActing('test', world.district, world.app.clock), officer.tokenId, 'revoke')
     t.equal(Number((await trx.selectFrom('audit_events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n), before + 1, 'the row was written inside the transaction')
     throw new Error('the connection died before commit')
   }), /connection died/)

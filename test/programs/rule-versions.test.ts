@@ -90,9 +90,10 @@ t.test('a draft is activated by a second district administrator, never its autho
   t.equal(again.body.code, 'transition_not_allowed')
 
   const trail = await api.call(admin, 'GET', '/v1/audit-events?entityType=rule_version&limit=50')
-  const actions = trail.body.items.map((row: any) => [row.action, row.fromStatus, row.toStatus, row.actor.name])
+  const actions = trail.body.items.map((row: any) => [row.action, row.fromStatus, row.toStatus, row.actor.name, row.actor.role])
   t.ok(actions.some((row: unknown[]) => row[0] === 'create' && row[2] === 'draft' && row[3] === '第二管理员'), 'the draft')
-  t.ok(actions.some((row: unknown[]) => row[0] === 'activate' && row[1] === 'draft' && row[2] === 'active' && row[3] === '区管理员'), 'its activation')
+  t.ok(actions.some((row: unknown[]) => row[0] === 'activate' && row[1] === 'draft' && row[2] === 'active' && row[3] === '区管理员' && row[4] === 'admin'),
+    'its activation, naming the role the step needs')
   t.ok(actions.some((row: unknown[]) => row[0] === 'retire' && row[1] === 'active' && row[2] === 'retired'), 'the version it replaced')
   t.ok(actions.some((row: unknown[]) => row[0] === 'seed' && row[2] === 'active' && row[3] === 'huimin catalogue'), 'the seeded versions')
 })

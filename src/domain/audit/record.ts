@@ -1,11 +1,21 @@
 import { sql, type Transaction } from 'kysely'
 import type { DB } from '../../db/types.js'
-import type { AuditContext } from './context.js'
+import type { EntityType } from '../entities.js'
+import type { Acting } from '../identity/acting.js'
+import type { Role } from '../identity/roles.js'
+
+/**
+ * The verbs of changes that are not a state machine's step (those are the machine's
+ * own action names): a thing created, imported, corrected, or a fact recorded on it.
+ */
+export type RecordAction =
+  | 'create' | 'update' | 'import' | 'issue' | 'seed' | 'set' | 'set_bank_account'
+  | `record_${'sterilisation' | 'only_child_certificate' | 'out_of_policy_birth' | 'adoption' | 'disability_assessment' | 'exam_result' | 'service' | 'death'}`
 
 export interface AuditEntry {
-  entityType: string
+  entityType: EntityType
   entityId: string
-  action: string
+  action: RecordAction | (string & {})
   fromStatus?: string | null
   toStatus?: string | null
   /** The region of the thing changed: it decides who may read the row. */
@@ -13,26 +23,28 @@ export interface AuditEntry {
   reason?: string | null
   /** The changed fields, PII already masked. */
   changes?: Record<string, unknown> | null
+  /** The role this change was made in, when it is not the acting role (a state machine's step decides it). */
+  role?: Role
 }
 
 /**
  * Writes audit rows. It takes a Transaction, so the rows commit or roll back with the
  * change they record; the database hashes each row and seals the transaction's rows
- * into the chain as it commits.
+ * into the chain as it commits. The time is the clock's.
  */
-export async function recordAudit (trx: Transaction<DB>, context: AuditContext, ...entries: AuditEntry[]): Promise<void> {
+export async function recordAudit (trx: Transaction<DB>, acting: Acting, ...entries: AuditEntry[]): Promise<void> {
   // Chunks keep each array, and the statement, a moderate size.
   for (let start = 0; start < entries.length; start += 5000) {
-    await insertEntries(trx, context, entries.slice(start, start + 5000))
+    await insertEntries(trx, acting, entries.slice(start, start + 5000))
   }
 }
 
 /**
- * One statement for many rows: the request's actor as single values, the rows' own
- * fields as one JSON document, so the statement has seven parameters however many rows.
+ * One statement for many rows: the acting caller as single values, the rows' own
+ * fields as one JSON document, so the statement has a handful of parameters however many rows.
  */
-async function insertEntries (trx: Transaction<DB>, context: AuditContext, entries: AuditEntry[]): Promise<void> {
-  const { actor } = context
+async function insertEntries (trx: Transaction<DB>, acting: Acting, entries: AuditEntry[]): Promise<void> {
+  const { actor } = acting
   const rows = JSON.stringify(entries.map((entry) => ({
     entity_type: entry.entityType,
     entity_id: entry.entityId,
@@ -42,14 +54,16 @@ async function insertEntries (trx: Transaction<DB>, context: AuditContext, entri
     region_code: entry.regionCode,
     reason: entry.reason ?? null,
     changes: entry.changes ?? null,
+    actor_role: entry.role ?? acting.role,
   })))
   await sql`
-    insert into audit_events (entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
+    insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
                               actor_region, region_code, reason, request_id, changes)
-    select entity_type, entity_id, action, from_status, to_status,
-           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${actor.role}, ${actor.regionCode}, region_code, reason, ${context.requestId},
-           nullif(changes, 'null'::jsonb)
+    select ${acting.clock.sql}, entity_type, entity_id, action, from_status, to_status,
+           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.kind === 'system' ? null : actor.regionCode}, region_code, reason,
+           ${acting.requestId}, nullif(changes, 'null'::jsonb)
       from jsonb_to_recordset(${rows}::jsonb)
-        as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text, changes jsonb)
+        as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text,
+                 changes jsonb, actor_role text)
   `.execute(trx)
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
+import { actingOf } from '../../plugins/auth.js'
 import { AuditActor, AuditEvent, AuditEventPage, AuditEventQuery, AuditVerification } from './schemas.js'
 import { listAuditTrail } from './service.js'
 import { verifyAuditTrail } from './verify.js'
@@ -17,7 +18,7 @@ export default async function auditRoutes (app: FastifyInstance) {
       querystring: AuditEventQuery,
       response: { 200: Type.Ref('AuditEventPage'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => listAuditTrail(app.db, request.actor!.regionCode, request.query))
+  }, async (request) => listAuditTrail(app.db, actingOf(request), request.query))
 
   app.get('/audit/verify', {
     config: { roles: ['auditor', 'admin'] },

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { decodeCursor, isInteger, toPage } from '../../http/paging.js'
-import { findRegion } from '../regions/repo.js'
-import { regionNotFound } from '../regions/service.js'
+import type { Acting } from '../identity/acting.js'
+import { listedRegion } from '../regions/service.js'
 import { listAuditEvents } from './repo.js'
 import type { AuditEventQuery } from './schemas.js'
 
@@ -26,9 +26,8 @@ function toAuditEvent (row: AuditRow) {
 }
 
 /** The audit trail of the caller's region (or a region under it), oldest first. */
-export async function listAuditTrail (db: Kysely<DB>, scope: string, query: AuditEventQuery) {
-  const region = query.region ?? scope
-  if (!await findRegion(db, region, scope)) throw regionNotFound(region)
+export async function listAuditTrail (db: Kysely<DB>, acting: Acting, query: AuditEventQuery) {
+  const region = await listedRegion(db, query.region, acting.scope)
   const rows = await listAuditEvents(db, {
     region,
     entityType: query.entityType,

@@ -1,17 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { decodeCursor, encodeCursor } from '../../http/paging.js'
-import { problemResponses, ProblemError } from '../../http/problem.js'
-import { auditContextOf } from '../audit/context.js'
+import { problemResponses } from '../../http/problem.js'
+import { actingOf } from '../../plugins/auth.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
 import { IdParams } from '../identity/schemas.js'
+import { jobNotFound } from '../jobs/errors.js'
 import { findJob } from '../jobs/repo.js'
 import { toJob } from '../jobs/service.js'
 import { formatFen } from '../money.js'
 import { ProgramParams } from '../programs/schemas.js'
 import { seesWholeIdNumber } from '../registry/people.js'
 import { listOutcomes } from './repo.js'
-import { screenProgram, SCREENING, simulateRuleVersion, SIMULATION } from './screening.js'
+import { SCREENING, SIMULATION } from './jobs.js'
 import {
   Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
   type EvaluationRequest as EvaluationBody, type OutcomeItem as OutcomeItemBody, type ScreeningRequest as ScreeningBody, type SimulationRequest as SimulationBody,
@@ -26,8 +27,6 @@ const isOutcomeKey = (value: unknown): value is [string, number] =>
 
 export default async function eligibilityRoutes (app: FastifyInstance) {
   for (const schema of [EvaluationRequest, Criterion, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
-  app.jobs.register(SCREENING, screenProgram)
-  app.jobs.register(SIMULATION, simulateRuleVersion)
 
   app.post<{ Body: EvaluationBody }>('/eligibility/evaluations', {
     config: { roles: ANY_OFFICER },
@@ -39,7 +38,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       body: Type.Ref('EvaluationRequest'),
       response: { 200: Type.Ref('Evaluation'), ...problemResponses(400, 401, 403, 404, 409) },
     },
-  }, async (request) => evaluatePerson(app.db, request.actor!, request.body))
+  }, async (request) => evaluatePerson(app.db, actingOf(request), request.body))
 
   app.post<{ Params: { code: string }, Body: ScreeningBody }>('/programs/:code/screenings', {
     config: { roles: SCREENERS },
@@ -53,7 +52,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       response: { 202: { ...Type.Ref('Job'), description: 'The screening job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const job = await startScreening(app.db, auditContextOf(request), request.actor!, request.params.code, request.body)
+    const job = await startScreening(app.db, actingOf(request), request.params.code, request.body)
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
@@ -68,13 +67,13 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       response: { 202: { ...Type.Ref('Job'), description: 'The simulation job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 422) },
     },
   }, async (request, reply) => {
-    const job = await startSimulation(app.db, auditContextOf(request), request.actor!, request.params.code, request.body)
+    const job = await startSimulation(app.db, actingOf(request), request.params.code, request.body)
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
   for (const [path, kind, operationId, summary] of [
-    ['/screenings/:id/persons', SCREENING, 'listScreeningPersons', 'The candidates a screening found, a page at a time'],
-    ['/simulations/:id/persons', SIMULATION, 'listSimulationPersons', 'The persons a simulation found would gain or lose eligibility, a page at a time'],
+    ['/screenings/:id/persons', SCREENING.kind, 'listScreeningPersons', 'The candidates a screening found, a page at a time'],
+    ['/simulations/:id/persons', SIMULATION.kind, 'listSimulationPersons', 'The persons a simulation found would gain or lose eligibility, a page at a time'],
   ] as const) {
     app.get<{ Params: { id: string }, Querystring: { outcome?: string, limit: number, cursor?: string } }>(path, {
       config: { roles: ANY_OFFICER },
@@ -87,12 +86,12 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
         response: { 200: Type.Ref('OutcomePage'), ...problemResponses(400, 401, 403, 404) },
       },
     }, async (request) => {
-      const actor = request.actor!
-      const job = await findJob(app.db, request.params.id, actor.regionCode)
-      if (!job || job.kind !== kind) throw new ProblemError(404, 'job_not_found', `No ${kind === SCREENING ? 'screening' : 'simulation'} ${request.params.id} in your region.`)
+      const acting = actingOf(request)
+      const job = await findJob(app.db, request.params.id, acting.scope)
+      if (!job || job.kind !== kind) throw jobNotFound(request.params.id)
       const { limit, outcome, cursor } = request.query
-      const rows = await listOutcomes(app.db, job.id, actor.regionCode, { outcome, after: decodeCursor(cursor, isOutcomeKey) }, limit)
-      const whole = seesWholeIdNumber(actor)
+      const rows = await listOutcomes(app.db, job.id, acting.scope, { outcome, after: decodeCursor(cursor, isOutcomeKey) }, limit)
+      const whole = seesWholeIdNumber(acting.actor)
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
       return {

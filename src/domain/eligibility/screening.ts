@@ -1,25 +1,11 @@
 import { sql } from 'kysely'
-import type { JobHandler } from '../jobs/runner.js'
+import type { JobRun } from '../jobs/define.js'
 import { formatFen } from '../money.js'
 import { ruleSetFor } from '../programs/service.js'
 import { compileAmount } from './amounts.js'
 import { compileEligible, compileFailedOn, compileSelection, compileTree } from './compile.js'
 
-export const SCREENING = 'eligibility.screening'
-export const SIMULATION = 'eligibility.simulation'
-
-export interface ScreeningInput {
-  programCode: string
-  ruleVersion: number
-  regionCode: string
-  year: number
-  asOf: string
-}
-
-export interface SimulationInput extends ScreeningInput {
-  /** The active version compared with, or null when the programme has none. */
-  activeVersion: number | null
-}
+import type { ScreeningInput, SimulationInput } from './jobs.js'
 
 const money = (fen: number | string | null) => fen === null ? null : formatFen(Number(fen))
 
@@ -32,8 +18,7 @@ const money = (fen: number | string | null) => fen === null ? null : formatFen(N
  * (INSERT … SELECT it may not), into a one-row temporary table holding the list as
  * arrays; one small insert then keeps it.
  */
-export const screenProgram: JobHandler = async ({ job, db, progress }) => {
-  const input = job.input as unknown as ScreeningInput
+export async function screenProgram ({ job, input, db, progress }: JobRun<ScreeningInput>) {
   const ruleSet = await ruleSetFor(db, input.programCode, input.ruleVersion)
   await progress(0, 1)
   const eligible = compileEligible(ruleSet.rules, input, (q) => ({ amount_fen: compileAmount(q, ruleSet.amounts) }))
@@ -71,8 +56,7 @@ export const screenProgram: JobHandler = async ({ job, db, progress }) => {
  * qualifies under either; persons for whom the answers differ are kept as gains or
  * losses (with the criterion they fail), and the year's cost under each is summed.
  */
-export const simulateRuleVersion: JobHandler = async ({ job, db, progress }) => {
-  const input = job.input as unknown as SimulationInput
+export async function simulateRuleVersion ({ job, input, db, progress }: JobRun<SimulationInput>) {
   const simulated = await ruleSetFor(db, input.programCode, input.ruleVersion)
   const active = input.activeVersion === null ? null : await ruleSetFor(db, input.programCode, input.activeVersion)
   await progress(0, 1)

@@ -1,21 +1,19 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
-import { ProblemError } from '../../http/problem.js'
-import type { Actor } from '../identity/actor.js'
+import type { Acting } from '../identity/acting.js'
+import { enqueueJob } from '../jobs/define.js'
+import type { JobRow } from '../jobs/repo.js'
 import { formatFen } from '../money.js'
-import type { AuditContext } from '../audit/context.js'
-import { insertJob, type JobRow } from '../jobs/repo.js'
-import { requesterOf } from '../jobs/service.js'
 import { activeVersionNumber, ruleSetFor } from '../programs/service.js'
-import { findRegion } from '../regions/repo.js'
-import { regionNotFound } from '../regions/service.js'
 import type { RuleSet } from '../programs/versions.js'
-import { today } from '../registry/people.js'
+import { requireRegion } from '../regions/service.js'
+import { personNotFound } from '../registry/errors.js'
 import { amountFor, fundingFor } from './amounts.js'
+import { yearInFuture } from './errors.js'
 import { evaluateTree } from './evaluate.js'
 import { loadFactSources, PersonFacts, type FactSources } from './person-facts.js'
 import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
-import { SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './screening.js'
+import { SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './jobs.js'
 
 /** One person against a rule set, in TypeScript: the decision, its trace, and what is owed for the period. */
 export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string): Omit<Evaluation, 'programCode' | 'ruleVersion' | 'personId'> {
@@ -36,42 +34,38 @@ export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string): O
   }
 }
 
-export async function evaluatePerson (db: Kysely<DB>, actor: Actor, request: EvaluationRequest): Promise<Evaluation> {
+export async function evaluatePerson (db: Kysely<DB>, acting: Acting, request: EvaluationRequest): Promise<Evaluation> {
   const ruleSet = await ruleSetFor(db, request.programCode)
-  const sources = await loadFactSources(db, request.personId, actor.regionCode)
-  if (!sources) throw new ProblemError(404, 'person_not_found', `No person ${request.personId} in your region.`)
-  const asOf = request.asOf ?? today()
+  const sources = await loadFactSources(db, request.personId, acting.scope)
+  if (!sources) throw personNotFound(request.personId)
+  const asOf = request.asOf ?? await acting.clock.today()
   return { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, personId: request.personId, ...decide(ruleSet, sources, asOf) }
 }
 
 /** The date a year's screening takes its facts on: 31 December of a past year, today in the current one. */
-export function screeningDate (year: number): string {
-  const now = today()
-  const current = Number(now.slice(0, 4))
-  if (year > current) throw new ProblemError(422, 'year_in_future', `The year ${year} has not begun; screen ${current} or earlier.`, [{ path: '/body/year', message: 'A year not yet begun.' }])
-  return year === current ? now : `${year}-12-31`
-}
-
-async function requireRegion (db: Kysely<DB>, code: string, scope: string): Promise<string> {
-  if (!await findRegion(db, code, scope)) throw regionNotFound(code)
-  return code
+export function screeningDate (year: number, today: string): string {
+  const current = Number(today.slice(0, 4))
+  if (year > current) throw yearInFuture('/body/year', year, current)
+  return year === current ? today : `${year}-12-31`
 }
 
 /** Queues a screening of a region with the programme's active version. */
-export async function startScreening (db: Kysely<DB>, context: AuditContext, actor: Actor, code: string, request: ScreeningRequest): Promise<JobRow> {
+export async function startScreening (db: Kysely<DB>, acting: Acting, code: string, request: ScreeningRequest): Promise<JobRow> {
   const ruleSet = await ruleSetFor(db, code)
-  const regionCode = await requireRegion(db, request.regionCode, actor.regionCode)
-  const input: ScreeningInput = { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.year, asOf: screeningDate(request.year) }
-  return insertJob(db, { kind: SCREENING, regionCode, requestedBy: requesterOf(context), input: { ...input } })
+  const { code: regionCode } = await requireRegion(db, request.regionCode, acting.scope)
+  const input: ScreeningInput = {
+    programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.year, asOf: screeningDate(request.year, await acting.clock.today()),
+  }
+  return enqueueJob(db, acting, SCREENING, input, { regionCode })
 }
 
 /** Queues a simulation of a rule version against the active one (if any) over a region. */
-export async function startSimulation (db: Kysely<DB>, context: AuditContext, actor: Actor, code: string, request: SimulationRequest): Promise<JobRow> {
+export async function startSimulation (db: Kysely<DB>, acting: Acting, code: string, request: SimulationRequest): Promise<JobRow> {
   const simulated = await ruleSetFor(db, code, request.ruleVersion)
-  const regionCode = await requireRegion(db, request.regionCode, actor.regionCode)
+  const { code: regionCode } = await requireRegion(db, request.regionCode, acting.scope)
   const input: SimulationInput = {
     programCode: simulated.programCode, ruleVersion: simulated.version, activeVersion: await activeVersionNumber(db, code),
-    regionCode, year: request.year, asOf: screeningDate(request.year),
+    regionCode, year: request.year, asOf: screeningDate(request.year, await acting.clock.today()),
   }
-  return insertJob(db, { kind: SIMULATION, regionCode, requestedBy: requesterOf(context), input: { ...input } })
+  return enqueueJob(db, acting, SIMULATION, input, { regionCode })
 }

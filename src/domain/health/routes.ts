@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import { problemResponses } from '../../http/problem.js'
+import { declareProblemCodes, problemResponses } from '../../http/problem.js'
 import { sendProblem } from '../../plugins/errors.js'
 import { Liveness, Readiness } from './schemas.js'
+
+declareProblemCodes(503, 'database_unreachable')
 
 export default async function healthRoutes (app: FastifyInstance) {
   app.addSchema(Liveness)

@@ -1,7 +1,7 @@
 import type { Role } from './roles.js'
 
 /** Who is calling, as established from the bearer token alone. */
-export interface Actor {
+export interface TokenHolder {
   kind: 'officer' | 'partner'
   id: string
   name: string
@@ -11,4 +11,20 @@ export interface Actor {
   tokenId: string
   /** For partners: the programme codes they may ask about. */
   programs: string[]
+}
+
+/** The service itself, or its command line: a notice ending, a seed, a job's own steps. */
+export interface SystemActor {
+  kind: 'system'
+  id: null
+  name: string
+  roles: Role[]
+  regionCode: string
+}
+
+export type Actor = TokenHolder | SystemActor
+
+/** The officer's id, or null when the actor is not an officer. */
+export function officerIdOf (actor: Actor): string | null {
+  return actor.kind === 'officer' ? actor.id : null
 }

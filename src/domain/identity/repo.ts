@@ -1,17 +1,20 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
-import type { Actor } from './actor.js'
+import type { TokenHolder } from './actor.js'
 import type { Role } from './roles.js'
 
-export interface TokenHolder {
-  actor: Actor
+export interface TokenLookup {
+  actor: TokenHolder
   status: 'active' | 'revoked'
   expired: boolean
 }
 
-/** The holder of a token, found by its hash, with the token's state. */
-export async function findTokenHolder (db: Kysely<DB>, tokenHash: Buffer): Promise<TokenHolder | undefined> {
+/**
+ * The holder of a token, found by its hash, with the token's state. Expiry is reckoned
+ * on real time, not the business clock (see clock.ts).
+ */
+export async function findTokenHolder (db: Kysely<DB>, tokenHash: Buffer): Promise<TokenLookup | undefined> {
   const row = await db.selectFrom('api_tokens as t')
     .leftJoin('officers as o', 'o.id', 't.officer_id')
     .leftJoin('partners as p', 'p.id', 't.partner_id')
@@ -23,7 +26,7 @@ export async function findTokenHolder (db: Kysely<DB>, tokenHash: Buffer): Promi
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst()
   if (!row) return undefined
-  const actor: Actor = row.officer_id
+  const actor: TokenHolder = row.officer_id
     ? { kind: 'officer', id: row.officer_id, name: row.officer_name!, roles: row.roles as Role[], regionCode: row.officer_region!, tokenId: row.token_id, programs: [] }
     : { kind: 'partner', id: row.partner_id!, name: row.partner_name!, roles: ['partner'], regionCode: row.partner_region!, tokenId: row.token_id, programs: row.programs ?? [] }
   return { actor, status: row.status, expired: Boolean(row.expired) }
@@ -86,21 +89,18 @@ export function insertToken (db: Kysely<DB>, token: { owner: { officerId: string
 
 const holderRegion = sql<string>`coalesce(o.region_code, p.region_code)`
 
-/** Locks a token whose holder is in the scope, answering its status, holder and the holder's region. */
-export function lockToken (db: Kysely<DB>, id: string, scope: string) {
-  return db.selectFrom('api_tokens as t')
+/**
+ * Locks the tokens among ids whose holder is in the scope, answering each one's
+ * status, holder and the holder's region; with holderId, only that holder's own.
+ */
+export function lockTokens (db: Kysely<DB>, ids: readonly string[], scope: string, holderId?: string) {
+  if (ids.length === 0) return Promise.resolve([])
+  let query = db.selectFrom('api_tokens as t')
     .leftJoin('officers as o', 'o.id', 't.officer_id')
     .leftJoin('partners as p', 'p.id', 't.partner_id')
-    .select(['t.status', 't.officer_id', 't.partner_id', holderRegion.as('region_code')])
-    .where('t.id', '=', id)
+    .select(['t.id', 't.status', 't.officer_id', 't.partner_id', holderRegion.as('region_code')])
+    .where('t.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
     .where(inSubtree(holderRegion, scope))
-    .forUpdate('t')
-    .executeTakeFirst()
-}
-
-export function revokeTokenRow (db: Kysely<DB>, id: string) {
-  return db.updateTable('api_tokens')
-    .set((eb) => ({ status: 'revoked', revoked_at: eb.fn('now') }))
-    .where('id', '=', id)
-    .execute()
+  if (holderId !== undefined) query = query.where((eb) => eb.or([eb('t.officer_id', '=', holderId), eb('t.partner_id', '=', holderId)]))
+  return query.forUpdate('t').execute()
 }

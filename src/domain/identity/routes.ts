@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
-import { auditContextOf } from '../audit/context.js'
+import { actingOf } from '../../plugins/auth.js'
 import { ROLES } from './roles.js'
 import {
   IdParams, IssuedToken, Officer, OfficerCreate, OfficerListQuery, OfficerPage, Partner, PartnerCreate, TokenRequest,
@@ -24,7 +24,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       response: { 201: Type.Ref('Officer'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const officer = await createOfficer(app.db, auditContextOf(request), request.actor!.regionCode, request.body)
+    const officer = await createOfficer(app.db, actingOf(request), request.body)
     return reply.code(201).header('location', `/v1/officers/${officer.id}`).send(officer)
   })
 
@@ -37,7 +37,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       querystring: OfficerListQuery,
       response: { 200: Type.Ref('OfficerPage'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => listOfficersIn(app.db, request.actor!.regionCode, request.query))
+  }, async (request) => listOfficersIn(app.db, actingOf(request), request.query))
 
   app.get<ById>('/officers/:id', {
     config: { roles: ['admin', 'auditor'] },
@@ -48,7 +48,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: Type.Ref('Officer'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => getOfficer(app.db, request.params.id, request.actor!.regionCode))
+  }, async (request) => getOfficer(app.db, actingOf(request), request.params.id))
 
   app.post<{ Body: PartnerCreateBody }>('/partners', {
     config: { roles: ['admin'] },
@@ -60,7 +60,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       response: { 201: Type.Ref('Partner'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => {
-    const partner = await createPartner(app.db, auditContextOf(request), request.actor!.regionCode, request.body)
+    const partner = await createPartner(app.db, actingOf(request), request.body)
     return reply.code(201).header('location', `/v1/partners/${partner.id}`).send(partner)
   })
 
@@ -73,7 +73,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: Type.Ref('Partner'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => getPartner(app.db, request.params.id, request.actor!.regionCode))
+  }, async (request) => getPartner(app.db, actingOf(request), request.params.id))
 
   for (const kind of ['officer', 'partner'] as const) {
     app.post<ById & { Body: TokenRequestBody | undefined }>(`/${kind}s/:id/tokens`, {
@@ -90,7 +90,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       },
     }, async (request, reply) => {
       const holder: TokenHolderRef = { kind, id: request.params.id }
-      const issued = await issueToken(app.db, auditContextOf(request), request.actor!.regionCode, holder, request.body?.expiresAt)
+      const issued = await issueToken(app.db, actingOf(request), holder, request.body?.expiresAt)
       return reply.code(201).header('cache-control', 'no-store').send(issued)
     })
   }
@@ -105,7 +105,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
-    await revokeToken(app.db, auditContextOf(request), request.actor!, request.params.id)
+    await revokeToken(app.db, actingOf(request), request.params.id)
     return reply.code(204).send()
   })
 }

@@ -7,7 +7,7 @@ export type JobRow = Awaited<ReturnType<typeof findJob>> & {}
 export interface NewJob {
   kind: string
   regionCode: string
-  requestedBy: { kind: string, id: string | null, name: string }
+  requestedBy: { kind: string, id: string | null, name: string } & Record<string, unknown>
   input?: Record<string, unknown>
   payload?: Buffer
   total?: number | null

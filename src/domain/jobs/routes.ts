@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
+import { actingOf } from '../../plugins/auth.js'
 import { IdParams } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { getJob } from './service.js'
@@ -15,5 +16,5 @@ export default async function jobRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: Type.Ref('Job'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => getJob(app.db, request.params.id, request.actor!.regionCode))
+  }, async (request) => getJob(app.db, actingOf(request), request.params.id))
 }

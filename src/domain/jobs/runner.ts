@@ -1,17 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
-import { claimJob, failAbandonedJobs, finishJob, reportProgress, type JobRow } from './repo.js'
-
-export interface JobContext {
-  job: JobRow
-  db: Kysely<DB>
-  /** Records how far the job is; also its heartbeat. */
-  progress (done: number, total?: number | null): Promise<void>
-}
-
-/** Does the job's work and answers its result. A thrown error fails the job with its message. */
-export type JobHandler = (context: JobContext) => Promise<Record<string, unknown>>
+import type { Clock } from '../clock/clock.js'
+import type { PiiVault } from '../registry/pii.js'
+import { actingOfJob, inputOf, type JobDefinition } from './define.js'
+import { claimJob, failAbandonedJobs, finishJob, reportProgress } from './repo.js'
 
 export interface JobRunnerOptions {
   /** How often to look for work; 0 means only when runPending() is called. */
@@ -26,19 +19,19 @@ export interface JobRunnerOptions {
  * so work spreads over instances and survives the loss of any of them.
  */
 export class JobRunner {
-  readonly #handlers = new Map<string, JobHandler>()
+  readonly #definitions: ReadonlyMap<string, JobDefinition>
   #timer: NodeJS.Timeout | undefined
   #current: Promise<unknown> = Promise.resolve()
   #stopped = false
 
   constructor (
     private readonly db: Kysely<DB>,
+    private readonly services: { clock: Clock, vault: PiiVault },
     private readonly log: FastifyBaseLogger,
+    definitions: readonly JobDefinition[],
     private readonly options: JobRunnerOptions,
-  ) {}
-
-  register (kind: string, handler: JobHandler): void {
-    this.#handlers.set(kind, handler)
+  ) {
+    this.#definitions = new Map(definitions.map((definition) => [definition.kind, definition]))
   }
 
   start (): void {
@@ -79,16 +72,19 @@ export class JobRunner {
   async #claimAndRun (): Promise<boolean> {
     const staleAfterMs = this.options.staleAfterMs ?? 60_000
     await failAbandonedJobs(this.db, staleAfterMs, this.options.maxAttempts ?? 3)
-    const job = await claimJob(this.db, [...this.#handlers.keys()], staleAfterMs)
+    const job = await claimJob(this.db, [...this.#definitions.keys()], staleAfterMs)
     if (!job) return false
-    const handler = this.#handlers.get(job.kind)!
+    const definition = this.#definitions.get(job.kind)!
     const heartbeat = setInterval(() => { void reportProgress(this.db, job.id, job.done, undefined).catch(() => undefined) }, Math.max(staleAfterMs / 4, 50))
     heartbeat.unref()
     const started = Date.now()
     try {
-      const result = await handler({
+      const result = await definition.run({
         job,
+        input: inputOf(definition, job),
         db: this.db,
+        acting: actingOfJob(job, this.services.clock),
+        vault: this.services.vault,
         progress: async (done, total) => {
           job.done = done
           await reportProgress(this.db, job.id, done, total)

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
-import { ProblemError } from '../../http/problem.js'
-import type { AuditContext } from '../audit/context.js'
-import { findJob, type JobRow, type NewJob } from './repo.js'
+import type { Acting } from '../identity/acting.js'
+import { jobNotFound } from './errors.js'
+import { findJob, type JobRow } from './repo.js'
 
 export function toJob (row: JobRow) {
   return {
@@ -19,13 +19,8 @@ export function toJob (row: JobRow) {
   }
 }
 
-export async function getJob (db: Kysely<DB>, id: string, scope: string) {
-  const row = await findJob(db, id, scope)
-  if (!row) throw new ProblemError(404, 'job_not_found', `No job ${id} in your region.`)
+export async function getJob (db: Kysely<DB>, acting: Acting, id: string) {
+  const row = await findJob(db, id, acting.scope)
+  if (!row) throw jobNotFound(id)
   return toJob(row)
-}
-
-/** Who asked for a job, as the job records it: the caller of the request. */
-export function requesterOf (context: AuditContext): NewJob['requestedBy'] {
-  return { kind: context.actor.kind, id: context.actor.id, name: context.actor.name }
 }

@@ -1,5 +1,5 @@
-import type { Insertable, Kysely } from 'kysely'
-import type { DB, RuleVersionsTable } from '../../db/types.js'
+import type { InsertObject, Kysely } from 'kysely'
+import type { DB } from '../../db/types.js'
 
 export type RuleVersionRow = Awaited<ReturnType<typeof findRuleVersion>> & {}
 
@@ -45,13 +45,6 @@ export async function nextVersionNumber (db: Kysely<DB>, code: string): Promise<
   return Number(row?.last ?? 0) + 1
 }
 
-export function insertRuleVersion (db: Kysely<DB>, values: Insertable<RuleVersionsTable>) {
+export function insertRuleVersion (db: Kysely<DB>, values: InsertObject<DB, 'rule_versions'>) {
   return db.insertInto('rule_versions').values(values).returning(['id', 'version']).executeTakeFirstOrThrow()
-}
-
-export function setVersionStatus (db: Kysely<DB>, id: string, status: 'active' | 'retired', activatedBy?: string | null) {
-  return db.updateTable('rule_versions')
-    .set(status === 'active' ? { status, activated_by: activatedBy ?? null, activated_at: new Date() } : { status, retired_at: new Date() })
-    .where('id', '=', id)
-    .execute()
 }

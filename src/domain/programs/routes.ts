@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
-import { auditContextOf } from '../audit/context.js'
+import { actingOf } from '../../plugins/auth.js'
 import { RuleNodeSchema } from '../eligibility/rule-tree.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import {
@@ -59,7 +59,7 @@ export default async function programRoutes (app: FastifyInstance) {
       response: { 201: Type.Ref('RuleVersion'), ...problemResponses(400, 401, 403, 404, 422) },
     },
   }, async (request, reply) => {
-    const version = await createRuleVersion(app.db, auditContextOf(request), request.actor!, request.params.code, request.body)
+    const version = await createRuleVersion(app.db, actingOf(request), request.params.code, request.body)
     return reply.code(201).header('location', `/v1/programs/${version.programCode}/rule-versions/${version.version}`).send(version)
   })
 
@@ -73,5 +73,5 @@ export default async function programRoutes (app: FastifyInstance) {
       body: Type.Ref('RuleVersionTransition'),
       response: { 200: Type.Ref('RuleVersion'), ...problemResponses(400, 401, 403, 404, 409) },
     },
-  }, async (request) => transitionRuleVersion(app.db, auditContextOf(request), request.actor!, request.params.code, request.params.version, request.body))
+  }, async (request) => transitionRuleVersion(app.db, actingOf(request), request.params.code, request.params.version, request.body))
 }

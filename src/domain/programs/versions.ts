@@ -1,7 +1,7 @@
 import { checkRuleTree, type RuleNode, type TreeError } from '../eligibility/rule-tree.js'
 import type { AmountSettings, FundingEntry } from '../eligibility/amounts.js'
 import { formatFen, toFen } from '../money.js'
-import { ProblemError } from '../../http/problem.js'
+import { ruleVersionInvalid, type RuleVersionCode } from './errors.js'
 import type { AmountSettingsBody, RuleVersion, RuleVersionCreate } from './schemas.js'
 import type { RuleVersionRow } from './repo.js'
 
@@ -53,7 +53,7 @@ export function checkRuleVersion (body: RuleVersionCreate): void {
   }
   const steps = body.workflow.steps.map((step) => step.step)
   if (new Set(steps).size !== steps.length) errors.push({ code: 'workflow_steps', path: '/body/workflow/steps', message: 'Each step appears once.' })
-  if (errors.length > 0) throw new ProblemError(422, errors[0]!.code, `The rule version is not valid: ${errors[0]!.message}`, errors.map(({ path, message }) => ({ path, message })))
+  if (errors.length > 0) throw ruleVersionInvalid(errors[0]!.code as RuleVersionCode, `The rule version is not valid: ${errors[0]!.message}`, errors.map(({ path, message }) => ({ path, message })))
 }
 
 /** The amount settings as stored: fen, not yuan. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { pageQuery } from '../../http/paging.js'
 import { problemResponses } from '../../http/problem.js'
-import { auditContextOf } from '../audit/context.js'
+import { actingOf } from '../../plugins/auth.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { Region, RegionCreate, RegionPage, RegionParams, type RegionCreate as RegionCreateBody } from './schemas.js'
 import { createRegion, getRegion, listRegionChildren } from './service.js'
@@ -22,7 +22,7 @@ export default async function regionRoutes (app: FastifyInstance) {
       response: { 201: Type.Ref('Region'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const region = await createRegion(app.db, auditContextOf(request), request.actor!.regionCode, request.body)
+    const region = await createRegion(app.db, actingOf(request), request.body)
     return reply.code(201).header('location', `/v1/regions/${region.code}`).send(region)
   })
 
@@ -35,7 +35,7 @@ export default async function regionRoutes (app: FastifyInstance) {
       params: RegionParams,
       response: { 200: Type.Ref('Region'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => getRegion(app.db, request.params.code, request.actor!.regionCode))
+  }, async (request) => getRegion(app.db, actingOf(request), request.params.code))
 
   app.get<{ Params: { code: string }, Querystring: { limit: number, cursor?: string } }>('/regions/:code/children', {
     config: { roles: ANY_OFFICER },
@@ -47,7 +47,5 @@ export default async function regionRoutes (app: FastifyInstance) {
       querystring: Type.Object(pageQuery, { additionalProperties: false }),
       response: { 200: Type.Ref('RegionPage'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => {
-    return listRegionChildren(app.db, request.params.code, request.actor!.regionCode, request.query)
-  })
+  }, async (request) => listRegionChildren(app.db, actingOf(request), request.params.code, request.query))
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely'
-import type { DB } from '../../db/types.js'
+import { inTransaction } from '../../db/transaction.js'
+import type { DB, RegionLevel } from '../../db/types.js'
 import { decodeCursor, isString, toPage } from '../../http/paging.js'
-import { ProblemError } from '../../http/problem.js'
-import type { AuditContext } from '../audit/context.js'
 import { recordAudit } from '../audit/record.js'
+import type { Acting } from '../identity/acting.js'
+import { regionExists, regionLevelMismatch, regionNotFound, regionParentMismatch } from './errors.js'
 import { findRegion, insertRegion, listChildren } from './repo.js'
 import type { Region, RegionCreate } from './schemas.js'
 import { levelOf, parentOf } from './scope.js'
@@ -14,30 +15,44 @@ export function toRegion (row: RegionRow): Region {
   return { code: row.code, name: row.name, level: row.level, parentCode: row.parent_code }
 }
 
-export async function getRegion (db: Kysely<DB>, code: string, scope: string): Promise<Region> {
+/**
+ * The one region guard: the region with this code in the scope, or the 404 that does
+ * not tell "elsewhere" from "nowhere".
+ */
+export async function requireRegion (db: Kysely<DB>, code: string, scope: string): Promise<RegionRow> {
   const row = await findRegion(db, code, scope)
   if (!row) throw regionNotFound(code)
-  return toRegion(row)
+  return row
 }
 
-export async function listRegionChildren (db: Kysely<DB>, code: string, scope: string, page: { limit: number, cursor?: string | undefined }) {
-  await getRegion(db, code, scope)
+/** The region a list is asked for: the one named, which must be in the scope, or the whole scope. */
+export async function listedRegion (db: Kysely<DB>, asked: string | undefined, scope: string): Promise<string> {
+  if (asked === undefined) return scope
+  return (await requireRegion(db, asked, scope)).code
+}
+
+export async function getRegion (db: Kysely<DB>, acting: Acting, code: string): Promise<Region> {
+  return toRegion(await requireRegion(db, code, acting.scope))
+}
+
+export async function listRegionChildren (db: Kysely<DB>, acting: Acting, code: string, page: { limit: number, cursor?: string | undefined }) {
+  await requireRegion(db, code, acting.scope)
   const rows = await listChildren(db, code, page.limit, decodeCursor(page.cursor, isString))
   return toPage(rows, page.limit, (row) => row.code, toRegion)
 }
 
-export async function createRegion (db: Kysely<DB>, context: AuditContext, scope: string, input: RegionCreate): Promise<Region> {
-  if (levelOf(input.code) !== input.level) {
-    throw new ProblemError(422, 'region_level_mismatch', `A code of the form ${input.code} is a ${levelOf(input.code)}, not a ${input.level}.`)
-  }
-  if (parentOf(input.code) !== input.parentCode) {
-    throw new ProblemError(422, 'region_parent_mismatch', `The parent of ${input.code} is ${parentOf(input.code)}, not ${input.parentCode}.`)
-  }
-  return db.transaction().execute(async (trx) => {
-    if (!await findRegion(trx, input.parentCode, scope)) throw regionNotFound(input.parentCode)
+export function checkRegionCode (input: { code: string, level: RegionLevel, parentCode: string }): void {
+  if (levelOf(input.code) !== input.level) throw regionLevelMismatch(input.code, levelOf(input.code), input.level)
+  if (parentOf(input.code) !== input.parentCode) throw regionParentMismatch(input.code, parentOf(input.code), input.parentCode)
+}
+
+export async function createRegion (db: Kysely<DB>, acting: Acting, input: RegionCreate): Promise<Region> {
+  checkRegionCode(input)
+  return inTransaction(db, async (trx) => {
+    await requireRegion(trx, input.parentCode, acting.scope)
     const row = await insertRegion(trx, input)
-    if (!row) throw new ProblemError(409, 'region_exists', `Region ${input.code} already exists.`)
-    await recordAudit(trx, context, {
+    if (!row) throw regionExists(input.code)
+    await recordAudit(trx, acting, {
       entityType: 'region',
       entityId: row.code,
       action: 'create',
@@ -46,8 +61,4 @@ export async function createRegion (db: Kysely<DB>, context: AuditContext, scope
     })
     return toRegion(row)
   })
-}
-
-export function regionNotFound (code: string): ProblemError {
-  return new ProblemError(404, 'region_not_found', `No region ${code} in your region.`)
 }

@@ -1,7 +1,8 @@
-import { ProblemError } from '../../http/problem.js'
-import type { AuditContext } from '../audit/context.js'
+import { inTransaction } from '../../db/transaction.js'
 import { recordAudit } from '../audit/record.js'
+import type { Acting } from '../identity/acting.js'
 import type { Actor } from '../identity/actor.js'
+import { bankAccountNotFound, personNotFound } from './errors.js'
 import { maskAccountNumber, maskName } from './pii.js'
 import { findPerson } from './repo.js'
 import type { BankAccount, BankAccountSet } from './schemas.js'
@@ -25,15 +26,13 @@ function toBankAccount (row: AccountRow, registry: Registry, actor: Actor): Bank
   }
 }
 
-const personNotFound = (id: string) => new ProblemError(404, 'person_not_found', `No person ${id} in your region.`)
-
 /** Makes this the person's active account; the previous one is kept as history, as payments already made refer to it. */
-export async function setBankAccount (registry: Registry, context: AuditContext, actor: Actor, personId: string, input: BankAccountSet): Promise<BankAccount> {
-  return registry.db.transaction().execute(async (trx) => {
-    const person = await findPerson(trx, personId, actor.regionCode, true)
+export async function setBankAccount (registry: Registry, acting: Acting, personId: string, input: BankAccountSet): Promise<BankAccount> {
+  return inTransaction(registry.db, async (trx) => {
+    const person = await findPerson(trx, personId, acting.scope, true)
     if (!person) throw personNotFound(personId)
     const replaced = await trx.updateTable('bank_accounts')
-      .set({ active: false, replaced_at: new Date() })
+      .set({ active: false, replaced_at: acting.clock.sql })
       .where('person_id', '=', personId).where('active', '=', true)
       .returning('id')
       .executeTakeFirst()
@@ -45,8 +44,9 @@ export async function setBankAccount (registry: Registry, context: AuditContext,
       account_number_key: registry.vault.keyId,
       account_number_masked: maskAccountNumber(input.accountNumber),
       holder_name: input.holderName,
+      created_at: acting.clock.sql,
     }).returningAll().executeTakeFirstOrThrow()
-    await recordAudit(trx, context, {
+    await recordAudit(trx, acting, {
       entityType: 'person',
       entityId: personId,
       action: 'set_bank_account',
@@ -60,14 +60,14 @@ export async function setBankAccount (registry: Registry, context: AuditContext,
         holderName: maskName(row.holder_name),
       },
     })
-    return toBankAccount(row, registry, actor)
+    return toBankAccount(row, registry, acting.actor)
   })
 }
 
-export async function getBankAccount (registry: Registry, actor: Actor, personId: string): Promise<BankAccount> {
+export async function getBankAccount (registry: Registry, acting: Acting, personId: string): Promise<BankAccount> {
   const { db } = registry
-  if (!await findPerson(db, personId, actor.regionCode)) throw personNotFound(personId)
+  if (!await findPerson(db, personId, acting.scope)) throw personNotFound(personId)
   const row = await db.selectFrom('bank_accounts').selectAll().where('person_id', '=', personId).where('active', '=', true).executeTakeFirst()
-  if (!row) throw new ProblemError(404, 'bank_account_not_found', `Person ${personId} has no bank account on record.`)
-  return toBankAccount(row, registry, actor)
+  if (!row) throw bankAccountNotFound(personId)
+  return toBankAccount(row, registry, acting.actor)
 }

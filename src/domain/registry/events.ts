@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely'
+import { inTransaction } from '../../db/transaction.js'
 import type { DB } from '../../db/types.js'
-import { ProblemError } from '../../http/problem.js'
-import type { AuditContext } from '../audit/context.js'
 import { recordAudit } from '../audit/record.js'
-import type { Actor } from '../identity/actor.js'
-import { today } from './people.js'
+import type { Acting } from '../identity/acting.js'
+import {
+  dateInFuture, eventAfterDeath, eventBeforeBirth, eventFieldRequired, eventNotFound, eventSuperseded, eventTypeMismatch, personNotFound,
+  sterilisationUnder18,
+} from './errors.js'
 import { findPerson, updatePerson } from './repo.js'
 import type { PersonEvent, PersonEventCreate } from './schemas.js'
 
@@ -22,10 +24,6 @@ const DETAIL_FIELDS = ['number', 'exam', 'tier', 'grade', 'certificate', 'servic
 export function ageOn (birthDate: string, date: string): number {
   const years = Number(date.slice(0, 4)) - Number(birthDate.slice(0, 4))
   return date.slice(5) >= birthDate.slice(5) ? years : years - 1
-}
-
-function refuse (code: string, field: string, detail: string): ProblemError {
-  return new ProblemError(422, code, detail, [{ path: `/body/${field}`, message: detail }])
 }
 
 type EventRow = { id: string, person_id: string, type: PersonEvent['type'], date: string, details: Record<string, unknown>, supersedes_id: string | null, recorded_at: Date }
@@ -48,24 +46,22 @@ function toEvent (row: EventRow, supersededById: string | null): PersonEvent {
  * supersedes the old one, which stays on record. A death also sets the person's death
  * date; a disability assessment sets their current grade and certificate.
  */
-export async function recordPersonEvent (db: Kysely<DB>, context: AuditContext, actor: Actor, personId: string, input: PersonEventCreate): Promise<PersonEvent> {
+export async function recordPersonEvent (db: Kysely<DB>, acting: Acting, personId: string, input: PersonEventCreate): Promise<PersonEvent> {
   for (const field of REQUIRED[input.type] ?? []) {
-    if (input[field] === undefined) throw refuse('event_field_required', field, `A ${input.type} event needs ${field}.`)
+    if (input[field] === undefined) throw eventFieldRequired(`/body/${field}`, input.type, field)
   }
-  if (input.date > today()) throw refuse('date_in_future', 'date', `The date ${input.date} is in the future.`)
-  return db.transaction().execute(async (trx) => {
-    const person = await findPerson(trx, personId, actor.regionCode, true)
-    if (!person) throw new ProblemError(404, 'person_not_found', `No person ${personId} in your region.`)
-    if (input.date < person.birth_date) throw refuse('event_before_birth', 'date', `The date ${input.date} is before the person's birth on ${person.birth_date}.`)
+  return inTransaction(db, async (trx) => {
+    if (input.date > await acting.clock.today(trx)) throw dateInFuture('/body/date', 'date', input.date)
+    const person = await findPerson(trx, personId, acting.scope, true)
+    if (!person) throw personNotFound(personId)
+    if (input.date < person.birth_date) throw eventBeforeBirth('/body/date', input.date, person.birth_date)
     if (person.death_date && input.type !== 'death' && input.date > person.death_date) {
-      throw refuse('event_after_death', 'date', `The date ${input.date} is after the person's death on ${person.death_date}.`)
+      throw eventAfterDeath('/body/date', input.date, person.death_date)
     }
     if (input.type === 'sterilisation' && ageOn(person.birth_date, input.date) < 18) {
-      throw refuse('sterilisation_under_18', 'date', `The person was ${ageOn(person.birth_date, input.date)} on ${input.date}; sterilisation is recorded for adults only.`)
+      throw sterilisationUnder18('/body/date', ageOn(person.birth_date, input.date), input.date)
     }
-    if (input.childId && !await findPerson(trx, input.childId, actor.regionCode)) {
-      throw new ProblemError(404, 'person_not_found', `No person ${input.childId} in your region.`)
-    }
+    if (input.childId && !await findPerson(trx, input.childId, acting.scope)) throw personNotFound(input.childId)
     if (input.supersedes) await requireSupersedable(trx, personId, input)
 
     const details = Object.fromEntries(DETAIL_FIELDS.filter((field) => input[field] !== undefined).map((field) => [field, input[field]]))
@@ -77,7 +73,7 @@ export async function recordPersonEvent (db: Kysely<DB>, context: AuditContext, 
     if (input.type === 'disability_assessment') {
       await updatePerson(trx, personId, { disability_grade: input.grade ?? null, disability_certificate: input.certificate ?? null })
     }
-    await recordAudit(trx, context, {
+    await recordAudit(trx, acting, {
       entityType: 'person',
       entityId: personId,
       action: `record_${input.type}`,
@@ -92,16 +88,14 @@ async function requireSupersedable (db: Kysely<DB>, personId: string, input: Per
   const corrected = await db.selectFrom('person_events').select(['person_id', 'type'])
     .where('id', '=', input.supersedes!)
     .executeTakeFirst()
-  if (!corrected || corrected.person_id !== personId) {
-    throw new ProblemError(404, 'event_not_found', `Person ${personId} has no event ${input.supersedes}.`)
-  }
-  if (corrected.type !== input.type) throw refuse('event_type_mismatch', 'type', `A correction of a ${corrected.type} event is a ${corrected.type} event.`)
+  if (!corrected || corrected.person_id !== personId) throw eventNotFound(personId, input.supersedes!)
+  if (corrected.type !== input.type) throw eventTypeMismatch('/body/type', corrected.type)
   const already = await db.selectFrom('person_events').select('id').where('supersedes_id', '=', input.supersedes!).executeTakeFirst()
-  if (already) throw new ProblemError(409, 'event_superseded', `Event ${input.supersedes} was already corrected by ${already.id}; correct that one instead.`)
+  if (already) throw eventSuperseded(input.supersedes!, already.id)
 }
 
-export async function listPersonEvents (db: Kysely<DB>, actor: Actor, personId: string) {
-  if (!await findPerson(db, personId, actor.regionCode)) throw new ProblemError(404, 'person_not_found', `No person ${personId} in your region.`)
+export async function listPersonEvents (db: Kysely<DB>, acting: Acting, personId: string) {
+  if (!await findPerson(db, personId, acting.scope)) throw personNotFound(personId)
   const rows = await db.selectFrom('person_events').selectAll().where('person_id', '=', personId).orderBy('date').orderBy('recorded_at').execute()
   const correctedBy = new Map(rows.filter((row) => row.supersedes_id).map((row) => [row.supersedes_id!, row.id]))
   return { items: rows.map((row) => toEvent(row, correctedBy.get(row.id) ?? null)), nextCursor: null }

@@ -1,4 +1,9 @@
-import { ProblemError } from '../../http/problem.js'
+import { defineProblemFamily } from '../../http/problem.js'
+
+const idNumberRefused = defineProblemFamily(422, [
+  'id_number_length', 'id_number_characters', 'id_number_area_code', 'id_number_birth_date', 'id_number_check_digit',
+  'id_number_birth_date_mismatch', 'id_number_sex_mismatch',
+] as const)
 
 /**
  * Resident identity numbers (GB 11643-1999): six digits of area code, eight of birth
@@ -27,7 +32,7 @@ export interface IdNumberFacts {
 
 /** The birth date and sex an ID number states, or the reason it is not a well-formed number. */
 export function readIdNumber (idNumber: string, path = '/body/idNumber'): IdNumberFacts {
-  const refuse = (code: string, detail: string) => new ProblemError(422, code, detail, [{ path, message: detail }])
+  const refuse = (code: Parameters<typeof idNumberRefused>[0], detail: string) => idNumberRefused(code, detail, [{ path, message: detail }])
   if (idNumber.length !== 18) throw refuse('id_number_length', `An ID number has 18 characters; this one has ${idNumber.length}.`)
   if (!/^[0-9]{17}[0-9X]$/.test(idNumber)) {
     throw refuse('id_number_characters', 'An ID number is 17 digits followed by a digit or X (upper case).')
@@ -52,11 +57,11 @@ export function checkIdNumber (idNumber: string, person: IdNumberFacts, path = '
   const stated = readIdNumber(idNumber, path)
   if (stated.birthDate !== person.birthDate) {
     const detail = `The ID number states the birth date ${stated.birthDate}, not ${person.birthDate}.`
-    throw new ProblemError(422, 'id_number_birth_date_mismatch', detail, [{ path, message: detail }])
+    throw idNumberRefused('id_number_birth_date_mismatch', detail, [{ path, message: detail }])
   }
   if (stated.sex !== person.sex) {
     const detail = `The ID number is a ${stated.sex}'s (17th digit ${idNumber[16]}), not a ${person.sex}'s.`
-    throw new ProblemError(422, 'id_number_sex_mismatch', detail, [{ path, message: detail }])
+    throw idNumberRefused('id_number_sex_mismatch', detail, [{ path, message: detail }])
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely'
 import type { PersonsTable } from '../../db/types.js'
-import { ProblemError } from '../../http/problem.js'
 import type { Actor } from '../identity/actor.js'
+import { dateInFuture, deathBeforeBirth } from './errors.js'
 import { checkIdNumber, maskIdNumber } from './id-number.js'
 import { maskName, type PiiVault } from './pii.js'
 import type { PersonRow } from './repo.js'
@@ -43,28 +43,49 @@ export function sealIdNumber (vault: PiiVault, idNumber: string, index = vault.b
   }
 }
 
-/** Asia/Shanghai is UTC+8 all year (no daylight saving since 1991). */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000
-
-/** Today's date in Asia/Shanghai, where the district reckons its days and years. */
-export function today (): string {
-  return new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
-}
-
-/** Refuses facts about a person that cannot be true; path prefixes the field paths in the problem. */
-export function checkPersonFacts (person: { idNumber: string, sex: 'male' | 'female', birthDate: string, deathDate?: string | null }, path: string): void {
+/**
+ * Refuses facts about a person that cannot be true on the clock's date today; path
+ * prefixes the field paths in the problem.
+ */
+export function checkPersonFacts (person: { idNumber: string, sex: 'male' | 'female', birthDate: string, deathDate?: string | null }, path: string, today: string): void {
   checkIdNumber(person.idNumber, person, `${path}/idNumber`)
-  const refuse = (code: string, field: string, detail: string) => new ProblemError(422, code, detail, [{ path: `${path}/${field}`, message: detail }])
-  if (person.birthDate > today()) throw refuse('date_in_future', 'birthDate', `The birth date ${person.birthDate} is in the future.`)
+  if (person.birthDate > today) throw dateInFuture(`${path}/birthDate`, 'birth date', person.birthDate)
   if (person.deathDate) {
-    if (person.deathDate < person.birthDate) throw refuse('death_before_birth', 'deathDate', `The death date ${person.deathDate} is before the birth date ${person.birthDate}.`)
-    if (person.deathDate > today()) throw refuse('date_in_future', 'deathDate', `The death date ${person.deathDate} is in the future.`)
+    if (person.deathDate < person.birthDate) throw deathBeforeBirth(`${path}/deathDate`, person.deathDate, person.birthDate)
+    if (person.deathDate > today) throw dateInFuture(`${path}/deathDate`, 'death date', person.deathDate)
   }
 }
 
+/**
+ * The columns of a person row the registry writes, with their SQL types: the one list
+ * every insert uses (a household, a new member, an import).
+ */
+export const PERSON_COLUMNS = {
+  id: 'uuid',
+  household_id: 'uuid',
+  name: 'text',
+  id_number_cipher: 'bytea',
+  id_number_key: 'text',
+  id_number_index: 'bytea',
+  id_number_masked: 'text',
+  sex: 'text',
+  birth_date: 'date',
+  death_date: 'date',
+  relationship: 'text',
+  mother_id: 'uuid',
+  father_id: 'uuid',
+  adopted: 'boolean',
+  disability_grade: 'smallint',
+  disability_certificate: 'text',
+} as const satisfies Partial<Record<keyof PersonsTable, string>>
+
+/** A person row to insert, every column of PERSON_COLUMNS given. */
+export type PersonInsert = { [Column in keyof typeof PERSON_COLUMNS]: Exclude<Insertable<PersonsTable>[Column], undefined> }
+
 /** A person row to insert; index is the ID number's blind index when the caller has it already. */
-export function personValues (vault: PiiVault, householdId: string, member: MemberCreate, index?: Buffer): Insertable<PersonsTable> {
+export function personValues (vault: PiiVault, id: string, householdId: string, member: MemberCreate, index?: Buffer): PersonInsert {
   return {
+    id,
     household_id: householdId,
     name: member.name,
     ...sealIdNumber(vault, member.idNumber, index),

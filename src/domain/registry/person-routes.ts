@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
-import { auditContextOf } from '../audit/context.js'
+import { actingOf } from '../../plugins/auth.js'
 import { IdParams } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { getBankAccount, setBankAccount } from './bank-accounts.js'
@@ -28,7 +28,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       response: { 201: Type.Ref('PersonEvent'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const event = await recordPersonEvent(app.db, auditContextOf(request), request.actor!, request.params.id, request.body)
+    const event = await recordPersonEvent(app.db, actingOf(request), request.params.id, request.body)
     return reply.code(201).send(event)
   })
 
@@ -41,7 +41,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: Type.Ref('PersonEventList'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => listPersonEvents(app.db, request.actor!, request.params.id))
+  }, async (request) => listPersonEvents(app.db, actingOf(request), request.params.id))
 
   app.put<{ Params: { id: string }, Body: BankAccountSetBody }>('/persons/:id/bank-account', {
     config: { roles: ['registrar', 'finance_officer', 'admin'] },
@@ -53,7 +53,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       body: Type.Ref('BankAccountSet'),
       response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => setBankAccount(registry(), auditContextOf(request), request.actor!, request.params.id, request.body))
+  }, async (request) => setBankAccount(registry(), actingOf(request), request.params.id, request.body))
 
   app.get<{ Params: { id: string } }>('/persons/:id/bank-account', {
     config: { roles: ANY_OFFICER },
@@ -64,5 +64,5 @@ export default async function personFactRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => getBankAccount(registry(), request.actor!, request.params.id))
+  }, async (request) => getBankAccount(registry(), actingOf(request), request.params.id))
 }

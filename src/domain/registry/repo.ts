@@ -1,6 +1,7 @@
-import { sql, type Insertable, type Kysely, type Updateable } from 'kysely'
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
+import { PERSON_COLUMNS, type PersonInsert } from './people.js'
 
 export type PersonRow = Awaited<ReturnType<typeof findPerson>> & {}
 export type HouseholdRow = Awaited<ReturnType<typeof findHousehold>> & {}
@@ -12,8 +13,24 @@ export function insertHousehold (db: Kysely<DB>, household: { regionCode: string
     .executeTakeFirstOrThrow()
 }
 
-export function insertPersons (db: Kysely<DB>, persons: Array<Insertable<PersonsTable>>) {
-  return db.insertInto('persons').values(persons).returningAll().execute()
+/**
+ * Many persons in one statement with one array per column: PostgreSQL plans it once,
+ * where a multi-row VALUES of the same rows would carry sixteen parameters a row.
+ * Binary columns travel as hex text: an array of bytea is not a parameter both engines take.
+ */
+export async function insertPersons (db: Kysely<DB>, persons: PersonInsert[], options: { returning: boolean } = { returning: true }) {
+  const columns = Object.keys(PERSON_COLUMNS) as Array<keyof typeof PERSON_COLUMNS>
+  const binary = (column: keyof typeof PERSON_COLUMNS) => PERSON_COLUMNS[column] === 'bytea'
+  const arrays = columns.map((column) => binary(column)
+    ? sql`${persons.map((person) => Buffer.from(person[column] as Uint8Array).toString('hex'))}::text[]`
+    : sql`${persons.map((person) => person[column])}::${sql.raw(PERSON_COLUMNS[column])}[]`)
+  const { rows } = await sql<Selectable<PersonsTable>>`
+    insert into persons (${sql.join(columns.map((column) => sql.ref(column)))})
+    select ${sql.join(columns.map((column) => binary(column) ? sql`decode(${sql.ref(column)}, 'hex')` : sql.ref(column)))}
+      from unnest(${sql.join(arrays)}) as rows (${sql.join(columns.map((column) => sql.ref(column)))})
+    ${options.returning ? sql`returning *` : sql``}
+  `.execute(db)
+  return rows
 }
 
 export function findHousehold (db: Kysely<DB>, id: string, scope: string, lock = false) {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import Type from 'typebox'
 import { etagOf } from '../../http/etag.js'
 import { problemResponses } from '../../http/problem.js'
-import { auditContextOf } from '../audit/context.js'
+import { actingOf } from '../../plugins/auth.js'
 import { IdParams } from '../identity/schemas.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
 import {
@@ -40,7 +40,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       response: { 201: versioned('Household', 'The household, with member ids.'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const household = await createHousehold(registry(), auditContextOf(request), request.actor!, request.body)
+    const household = await createHousehold(registry(), actingOf(request), request.body)
     return reply.code(201).header('location', `/v1/households/${household.id}`).send(withEtag(reply, household))
   })
 
@@ -53,7 +53,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       querystring: HouseholdListQuery,
       response: { 200: Type.Ref('HouseholdPage'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request) => listHouseholdsIn(registry(), request.actor!, request.query))
+  }, async (request) => listHouseholdsIn(registry(), actingOf(request), request.query))
 
   app.get<{ Params: { id: string } }>('/households/:id', {
     config: { roles: ANY_OFFICER },
@@ -64,7 +64,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: versioned('Household', 'The household.'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request, reply) => withEtag(reply, await getHousehold(registry(), request.actor!, request.params.id)))
+  }, async (request, reply) => withEtag(reply, await getHousehold(registry(), actingOf(request), request.params.id)))
 
   app.patch<{ Params: { id: string }, Body: HouseholdPatchBody, Headers: { 'if-match'?: string } }>('/households/:id', {
     config: { roles: REGISTRY_WRITERS },
@@ -78,7 +78,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       response: { 200: versioned('Household', 'The changed household.'), ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
     },
   }, async (request, reply) => withEtag(reply,
-    await patchHousehold(registry(), auditContextOf(request), request.actor!, request.params.id, request.headers['if-match'], request.body)))
+    await patchHousehold(registry(), actingOf(request), request.params.id, request.headers['if-match'], request.body)))
 
   app.post<{ Params: { id: string }, Body: MemberCreateBody }>('/households/:id/members', {
     config: { roles: REGISTRY_WRITERS },
@@ -91,7 +91,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       response: { 201: versioned('Person', 'The new member.'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request, reply) => {
-    const person = await addMember(registry(), auditContextOf(request), request.actor!, request.params.id, request.body)
+    const person = await addMember(registry(), actingOf(request), request.params.id, request.body)
     return reply.code(201).header('location', `/v1/persons/${person.id}`).send(withEtag(reply, person))
   })
 
@@ -104,7 +104,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       querystring: PersonLookupQuery,
       response: { 200: Type.Ref('PersonPage'), ...problemResponses(400, 401, 403, 422) },
     },
-  }, async (request) => lookupPersons(registry(), request.actor!, request.query.idNumber))
+  }, async (request) => lookupPersons(registry(), actingOf(request), request.query.idNumber))
 
   app.get<{ Params: { id: string } }>('/persons/:id', {
     config: { roles: ANY_OFFICER },
@@ -115,7 +115,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       params: IdParams,
       response: { 200: versioned('Person', 'The person.'), ...problemResponses(400, 401, 403, 404) },
     },
-  }, async (request, reply) => withEtag(reply, await getPerson(registry(), request.actor!, request.params.id)))
+  }, async (request, reply) => withEtag(reply, await getPerson(registry(), actingOf(request), request.params.id)))
 
   app.patch<{ Params: { id: string }, Body: PersonPatchBody, Headers: { 'if-match'?: string } }>('/persons/:id', {
     config: { roles: REGISTRY_WRITERS },
@@ -129,5 +129,5 @@ export default async function registryRoutes (app: FastifyInstance) {
       response: { 200: versioned('Person', 'The changed person.'), ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428) },
     },
   }, async (request, reply) => withEtag(reply,
-    await patchPerson(registry(), auditContextOf(request), request.actor!, request.params.id, request.headers['if-match'], request.body)))
+    await patchPerson(registry(), actingOf(request), request.params.id, request.headers['if-match'], request.body)))
 }

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely, Transaction, Updateable } from 'kysely'
+import { inTransaction } from '../../db/transaction.js'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { requireVersion } from '../../http/etag.js'
 import { decodeCursor, isString, toPage } from '../../http/paging.js'
-import { ProblemError } from '../../http/problem.js'
-import type { AuditContext } from '../audit/context.js'
 import { recordAudit, type AuditEntry } from '../audit/record.js'
+import type { Acting } from '../identity/acting.js'
 import type { Actor } from '../identity/actor.js'
-import { findRegion } from '../regions/repo.js'
 import { isWithin } from '../regions/scope.js'
-import { regionNotFound } from '../regions/service.js'
+import { listedRegion, requireRegion } from '../regions/service.js'
+import { householdHead, householdNotFound, householdRegionLevel, personExists, personNotFound } from './errors.js'
+import {
+  checkHousehold, checkMembers, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, withIds,
+} from './household-rules.js'
 import { readIdNumber } from './id-number.js'
 import { auditedPerson, checkPersonFacts, personValues, sealIdNumber, toPerson } from './people.js'
 import { maskName, type PiiVault } from './pii.js'
@@ -19,6 +22,7 @@ import {
 } from './repo.js'
 import type { Household, HouseholdCreate, HouseholdPatch, MemberCreate, Person, PersonPatch } from './schemas.js'
 
+/** The registry's database handle (or the caller's transaction) and the key that seals its personal data. */
 export interface Registry {
   db: Kysely<DB>
   vault: PiiVault
@@ -35,120 +39,77 @@ function householdView (row: Pick<HouseholdRow, 'id' | 'region_code' | 'hukou_ty
   }
 }
 
-const householdNotFound = (id: string) => new ProblemError(404, 'household_not_found', `No household ${id} in your region.`)
-const personNotFound = (id: string) => new ProblemError(404, 'person_not_found', `No person ${id} in your region.`)
-
 /** Households live in villages and hamlets, in the caller's region. */
 async function requireHouseholdRegion (db: Kysely<DB>, code: string, scope: string): Promise<void> {
-  const region = await findRegion(db, code, scope)
-  if (!region) throw regionNotFound(code)
-  if (region.level !== 'village' && region.level !== 'hamlet') {
-    throw new ProblemError(422, 'household_region_level', `Households are registered in a village or hamlet; ${code} is a ${region.level}.`)
-  }
+  const region = await requireRegion(db, code, scope)
+  if (!HOUSEHOLD_LEVELS.includes(region.level)) throw householdRegionLevel(code, region.level)
 }
 
 /** Parents named by motherId / fatherId must be persons the caller can see. */
 async function requireParents (db: Kysely<DB>, scope: string, members: Array<{ motherId?: string | null, fatherId?: string | null }>): Promise<void> {
-  const ids = new Set(members.flatMap((member) => [member.motherId, member.fatherId]).filter((id): id is string => typeof id === 'string'))
-  for (const id of ids) if (!await findPerson(db, id, scope)) throw personNotFound(id)
+  const named = namedParents(members)
+  const visible = await personsInScope(db, named, scope)
+  const missing = named.find((id) => !visible.has(id))
+  if (missing) throw personNotFound(missing)
 }
 
 /** One ID number belongs to at most one living person: a second is a 409 that points at the first, if the caller may see it. */
-async function refuseLivingDuplicates (db: Kysely<DB>, registry: Registry, actor: Actor, idNumbers: string[], except?: string): Promise<void> {
+async function refuseLivingDuplicates (db: Kysely<DB>, registry: Registry, acting: Acting, idNumbers: string[], except?: string): Promise<void> {
   const existing = (await personsByIdNumber(db, idNumbers.map((idNumber) => registry.vault.blindIndex(idNumber)), { livingOnly: true }))
     .filter((row) => row.id !== except)
   const first = existing[0]
   if (!first) return
-  const visible = isWithin(first.region_code, actor.regionCode)
-  throw new ProblemError(409, 'person_exists', visible
-    ? `A living person with this ID number is already registered: /v1/persons/${first.id} in household ${first.household_id}.`
-    : 'A living person with this ID number is already registered in another region.')
+  throw personExists(isWithin(first.region_code, acting.scope) ? { personId: first.id, householdId: first.household_id } : 'elsewhere')
 }
 
 function isUniqueViolation (error: unknown): boolean {
   return (error as { code?: string }).code === '23505'
 }
 
-/**
- * Children are linked to the head and spouse of their household, by sex, unless the
- * body names their parents. household holds the members already known, with their ids.
- */
-export function linkChildren (members: MemberCreate[], household: Array<{ id: string, relationship: string, sex: string }>): MemberCreate[] {
-  const parent = (sex: 'male' | 'female') =>
-    household.find((person) => (person.relationship === 'head' || person.relationship === 'spouse') && person.sex === sex)?.id
-  const mother = parent('female')
-  const father = parent('male')
-  return members.map((member) => member.relationship !== 'child'
-    ? member
-    : { ...member, motherId: member.motherId ?? mother, fatherId: member.fatherId ?? father })
-}
-
-/** The members of a request, with the ids they are about to get. */
-export function withIds (members: MemberCreate[], ids: string[]) {
-  return members.map((member, index) => ({ id: ids[index]!, relationship: member.relationship, sex: member.sex }))
-}
-
-function checkMembers (members: MemberCreate[], path: string): void {
-  members.forEach((member, index) => checkPersonFacts(member, `${path}/${index}`))
-  const living = members.filter((member) => !member.deathDate).map((member) => member.idNumber)
-  const repeated = living.find((idNumber, index) => living.indexOf(idNumber) !== index)
-  if (repeated) throw new ProblemError(422, 'duplicate_id_number', 'Two living members have the same ID number.')
-}
-
-async function insertMembers (
-  trx: Transaction<DB>, registry: Registry, context: AuditContext, household: HouseholdRow, members: MemberCreate[], ids = members.map(() => randomUUID()),
-) {
+async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: Acting, household: HouseholdRow, members: MemberCreate[], ids: string[]) {
   try {
-    const rows = await insertPersons(trx, members.map((member, index) => ({ id: ids[index]!, ...personValues(registry.vault, household.id, member) })))
-    await recordAudit(trx, context, ...rows.map((row): AuditEntry => ({
+    const rows = await insertPersons(trx, members.map((member, index) => personValues(registry.vault, ids[index]!, household.id, member)))
+    await recordAudit(trx, acting, ...rows.map((row): AuditEntry => ({
       entityType: 'person', entityId: row.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(row) },
     })))
     return rows
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ProblemError(409, 'person_exists', 'A living person with this ID number is already registered.')
+    if (isUniqueViolation(error)) throw personExists()
     throw error
   }
 }
 
-/** The checks a household body must pass before the database is asked anything. */
-export function checkHousehold (input: HouseholdCreate, path = '/body'): void {
-  const heads = input.members.filter((member) => member.relationship === 'head').length
-  if (heads !== 1) throw new ProblemError(422, 'household_head', `A household has exactly one head; this one has ${heads}.`)
-  checkMembers(input.members, `${path}/members`)
-}
-
-export async function createHousehold (registry: Registry, context: AuditContext, actor: Actor, input: HouseholdCreate): Promise<Household> {
-  checkHousehold(input)
-  return registry.db.transaction().execute(async (trx) => {
-    await requireHouseholdRegion(trx, input.regionCode, actor.regionCode)
-    await requireParents(trx, actor.regionCode, input.members)
-    await refuseLivingDuplicates(trx, registry, actor, input.members.filter((member) => !member.deathDate).map((member) => member.idNumber))
+export async function createHousehold (registry: Registry, acting: Acting, input: HouseholdCreate): Promise<Household> {
+  checkHousehold(input, '/body', await acting.clock.today())
+  return inTransaction(registry.db, async (trx) => {
+    await requireHouseholdRegion(trx, input.regionCode, acting.scope)
+    await requireParents(trx, acting.scope, input.members)
+    await refuseLivingDuplicates(trx, registry, acting, livingMembers(input.members).map((member) => member.idNumber))
     const household = await insertHousehold(trx, input)
-    await recordAudit(trx, context, {
+    await recordAudit(trx, acting, {
       entityType: 'household', entityId: household.id, action: 'create', regionCode: household.region_code,
       changes: { regionCode: household.region_code, hukouType: household.hukou_type, address: household.address },
     })
     const ids = input.members.map(() => randomUUID())
-    const rows = await insertMembers(trx, registry, context, household, linkChildren(input.members, withIds(input.members, ids)), ids)
-    return householdView(household, rows, registry.vault, actor)
+    const rows = await insertMembers(trx, registry, acting, household, linkChildren(input.members, withIds(input.members, ids)), ids)
+    return householdView(household, rows, registry.vault, acting.actor)
   })
 }
 
-export async function getHousehold (registry: Registry, actor: Actor, id: string): Promise<Household> {
-  const household = await findHousehold(registry.db, id, actor.regionCode)
+export async function getHousehold (registry: Registry, acting: Acting, id: string): Promise<Household> {
+  const household = await findHousehold(registry.db, id, acting.scope)
   if (!household) throw householdNotFound(id)
-  return householdView(household, await membersOf(registry.db, [id]), registry.vault, actor)
+  return householdView(household, await membersOf(registry.db, [id]), registry.vault, acting.actor)
 }
 
-export async function listHouseholdsIn (registry: Registry, actor: Actor, query: { region?: string, hukouType?: string, name?: string, limit: number, cursor?: string }) {
-  const region = query.region ?? actor.regionCode
-  if (!await findRegion(registry.db, region, actor.regionCode)) throw regionNotFound(region)
+export async function listHouseholdsIn (registry: Registry, acting: Acting, query: { region?: string, hukouType?: string, name?: string, limit: number, cursor?: string }) {
+  const region = await listedRegion(registry.db, query.region, acting.scope)
   const rows = await listHouseholds(registry.db, {
     region, hukouType: query.hukouType, memberName: query.name, afterId: decodeCursor(query.cursor, isString),
   }, query.limit)
   const members = await membersOf(registry.db, rows.slice(0, query.limit).map((row) => row.id))
   return toPage(rows, query.limit, (row) => row.id,
-    (row) => householdView(row, members.filter((member) => member.household_id === row.id), registry.vault, actor))
+    (row) => householdView(row, members.filter((member) => member.household_id === row.id), registry.vault, acting.actor))
 }
 
 /** The fields that differ, as { field: { from, to } }, with personal data masked. */
@@ -162,56 +123,57 @@ function changedFields (before: Record<string, unknown>, after: Record<string, u
   return changes
 }
 
-export async function patchHousehold (registry: Registry, context: AuditContext, actor: Actor, id: string, ifMatch: string | undefined, patch: HouseholdPatch): Promise<Household> {
-  return registry.db.transaction().execute(async (trx) => {
-    const current = await findHousehold(trx, id, actor.regionCode, true)
+export async function patchHousehold (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, patch: HouseholdPatch): Promise<Household> {
+  return inTransaction(registry.db, async (trx) => {
+    const current = await findHousehold(trx, id, acting.scope, true)
     if (!current) throw householdNotFound(id)
     requireVersion(ifMatch, current.version)
-    if (patch.regionCode) await requireHouseholdRegion(trx, patch.regionCode, actor.regionCode)
+    if (patch.regionCode) await requireHouseholdRegion(trx, patch.regionCode, acting.scope)
     const updated = await updateHousehold(trx, id, { region_code: patch.regionCode, hukou_type: patch.hukouType, address: patch.address })
-    await recordAudit(trx, context, {
+    await recordAudit(trx, acting, {
       entityType: 'household', entityId: id, action: 'update', regionCode: updated.region_code,
       changes: changedFields(
         { regionCode: current.region_code, hukouType: current.hukou_type, address: current.address },
         { regionCode: updated.region_code, hukouType: updated.hukou_type, address: updated.address },
       ),
     })
-    return householdView(updated, await membersOf(trx, [id]), registry.vault, actor)
+    return householdView(updated, await membersOf(trx, [id]), registry.vault, acting.actor)
   })
 }
 
-export async function addMember (registry: Registry, context: AuditContext, actor: Actor, householdId: string, member: MemberCreate): Promise<Person> {
-  checkMembers([member], '/body')
-  return registry.db.transaction().execute(async (trx) => {
-    const household = await findHousehold(trx, householdId, actor.regionCode, true)
+export async function addMember (registry: Registry, acting: Acting, householdId: string, member: MemberCreate): Promise<Person> {
+  checkMembers([member], '/body', await acting.clock.today())
+  return inTransaction(registry.db, async (trx) => {
+    const household = await findHousehold(trx, householdId, acting.scope, true)
     if (!household) throw householdNotFound(householdId)
     const members = await membersOf(trx, [householdId])
     if (member.relationship === 'head' && members.some((existing) => existing.relationship === 'head' && !existing.death_date)) {
-      throw new ProblemError(422, 'household_head', 'The household has a head already.')
+      throw householdHead('already')
     }
-    await requireParents(trx, actor.regionCode, [member])
-    if (!member.deathDate) await refuseLivingDuplicates(trx, registry, actor, [member.idNumber])
+    await requireParents(trx, acting.scope, [member])
+    if (!member.deathDate) await refuseLivingDuplicates(trx, registry, acting, [member.idNumber])
     const updated = await updateHousehold(trx, householdId, {})
-    const [row] = await insertMembers(trx, registry, context, updated, linkChildren([member], members))
-    return toPerson(row!, registry.vault, actor)
+    const [row] = await insertMembers(trx, registry, acting, updated, linkChildren([member], members), [randomUUID()])
+    return toPerson(row!, registry.vault, acting.actor)
   })
 }
 
-export async function getPerson (registry: Registry, actor: Actor, id: string): Promise<Person> {
-  const row = await findPerson(registry.db, id, actor.regionCode)
+export async function getPerson (registry: Registry, acting: Acting, id: string): Promise<Person> {
+  const row = await findPerson(registry.db, id, acting.scope)
   if (!row) throw personNotFound(id)
-  return toPerson(row, registry.vault, actor)
+  return toPerson(row, registry.vault, acting.actor)
 }
 
-export async function lookupPersons (registry: Registry, actor: Actor, idNumber: string) {
+export async function lookupPersons (registry: Registry, acting: Acting, idNumber: string) {
   readIdNumber(idNumber, '/query/idNumber')
-  const rows = await personsByIdNumber(registry.db, [registry.vault.blindIndex(idNumber)], { livingOnly: false, scope: actor.regionCode })
-  return { items: rows.map((row) => toPerson(row, registry.vault, actor)), nextCursor: null }
+  const rows = await personsByIdNumber(registry.db, [registry.vault.blindIndex(idNumber)], { livingOnly: false, scope: acting.scope })
+  return { items: rows.map((row) => toPerson(row, registry.vault, acting.actor)), nextCursor: null }
 }
 
-export async function patchPerson (registry: Registry, context: AuditContext, actor: Actor, id: string, ifMatch: string | undefined, patch: PersonPatch): Promise<Person> {
-  return registry.db.transaction().execute(async (trx) => {
-    const current = await findPerson(trx, id, actor.regionCode, true)
+export async function patchPerson (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, patch: PersonPatch): Promise<Person> {
+  const today = await acting.clock.today()
+  return inTransaction(registry.db, async (trx) => {
+    const current = await findPerson(trx, id, acting.scope, true)
     if (!current) throw personNotFound(id)
     requireVersion(ifMatch, current.version)
     const idNumber = patch.idNumber ?? registry.vault.decrypt(current.id_number_cipher, current.id_number_key)
@@ -220,10 +182,10 @@ export async function patchPerson (registry: Registry, context: AuditContext, ac
       birthDate: patch.birthDate ?? current.birth_date,
       deathDate: patch.deathDate === undefined ? current.death_date : patch.deathDate,
     }
-    checkPersonFacts({ idNumber, ...next }, '/body')
-    await requireParents(trx, actor.regionCode, [patch])
+    checkPersonFacts({ idNumber, ...next }, '/body', today)
+    await requireParents(trx, acting.scope, [patch])
     const revived = current.death_date !== null && next.deathDate === null
-    if (!next.deathDate && (patch.idNumber !== undefined || revived)) await refuseLivingDuplicates(trx, registry, actor, [idNumber], id)
+    if (!next.deathDate && (patch.idNumber !== undefined || revived)) await refuseLivingDuplicates(trx, registry, acting, [idNumber], id)
     const changes: Updateable<PersonsTable> = {
       name: patch.name,
       ...(patch.idNumber === undefined ? {} : sealIdNumber(registry.vault, patch.idNumber)),
@@ -238,7 +200,7 @@ export async function patchPerson (registry: Registry, context: AuditContext, ac
       disability_certificate: patch.disabilityCertificate,
     }
     const updated = await updatePerson(trx, id, changes).catch((error: unknown) => {
-      if (isUniqueViolation(error)) throw new ProblemError(409, 'person_exists', 'A living person with this ID number is already registered.')
+      if (isUniqueViolation(error)) throw personExists()
       throw error
     })
     const visible = (row: Omit<PersonRow, 'region_code'>) => ({
@@ -246,10 +208,10 @@ export async function patchPerson (registry: Registry, context: AuditContext, ac
       relationship: row.relationship, motherId: row.mother_id, fatherId: row.father_id, adopted: row.adopted,
       disabilityGrade: row.disability_grade, disabilityCertificate: row.disability_certificate,
     })
-    await recordAudit(trx, context, {
+    await recordAudit(trx, acting, {
       entityType: 'person', entityId: id, action: 'update', regionCode: current.region_code,
       changes: changedFields(visible(current), visible(updated), { name: maskName }),
     })
-    return toPerson(updated, registry.vault, actor)
+    return toPerson(updated, registry.vault, acting.actor)
   })
 }

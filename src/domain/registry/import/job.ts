@@ -1,27 +1,30 @@
 import { randomUUID } from 'node:crypto'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
 import type { DB } from '../../../db/types.js'
 import { ProblemError } from '../../../http/problem.js'
-import type { AuditContext } from '../../audit/context.js'
 import { recordAudit, type AuditEntry } from '../../audit/record.js'
-import type { JobHandler } from '../../jobs/runner.js'
+import type { Acting } from '../../identity/acting.js'
+import { defineJob } from '../../jobs/define.js'
 import { inSubtree } from '../../regions/scope.js'
-import { auditedPerson, personValues } from '../people.js'
+import {
+  checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, withIds,
+} from '../household-rules.js'
+import { auditedPerson, personValues, type PersonInsert } from '../people.js'
 import type { PiiVault } from '../pii.js'
-import { personsByIdNumber } from '../repo.js'
+import { insertPersons, personsByIdNumber } from '../repo.js'
 import type { HouseholdCreate } from '../schemas.js'
-import { checkHousehold, linkChildren, withIds } from '../service.js'
 import { readCsv, readNdjson, type ImportedHousehold } from './formats.js'
-
-export const IMPORT_HOUSEHOLDS = 'import.households'
 
 /** Households per transaction: a failure loses at most one chunk, which a rerun completes. */
 const CHUNK = 2000
 
-export interface ImportRequest {
-  format: 'csv' | 'ndjson'
-  context: AuditContext
-}
+export const ImportInput = Type.Object({
+  format: Type.Enum(['csv', 'ndjson']),
+  /** The key the upload (the job's payload) is encrypted with. */
+  keyId: Type.String(),
+  bytes: Type.Integer({ minimum: 0 }),
+})
 
 interface RowError { row: number, message: string }
 
@@ -29,64 +32,61 @@ interface RowError { row: number, message: string }
  * Imports a file of households. Each household goes in whole or not at all; bad ones
  * are reported by row. Households whose living members are all registered already
  * are skipped (counted in skipped, as persons), so importing the same file twice adds
- * nothing the second time.
+ * nothing the second time. Audit rows name the officer who uploaded the file.
  */
-export function importHouseholds (vault: PiiVault): JobHandler {
-  return async ({ job, db, progress }) => {
-    const request = job.input as unknown as ImportRequest
-    const text = vault.decrypt(job.payload!, String(job.input.keyId))
-    const read = request.format === 'csv' ? readCsv(text) : readNdjson(text)
-    const total = read.reduce((sum, item) => sum + item.rows.length, 0)
-    await progress(0, total)
+export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, async ({ job, input, db, acting, vault, progress }) => {
+  const text = vault.decrypt(job.payload!, input.keyId)
+  const read = input.format === 'csv' ? readCsv(text) : readNdjson(text)
+  const total = read.reduce((sum, item) => sum + item.rows.length, 0)
+  await progress(0, total)
 
-    const errors: RowError[] = []
-    const indexes = new Map<string, Buffer>()
-    const indexOf = (idNumber: string): Buffer => {
-      let index = indexes.get(idNumber)
-      if (!index) indexes.set(idNumber, index = vault.blindIndex(idNumber))
-      return index
-    }
-    const { accepted, skipped } = await acceptable(db, indexOf, job.region_code, read, errors)
-    let inserted = 0
-    let done = total - accepted.reduce((sum, item) => sum + item.rows.length, 0)
-    let households = 0
-    const chunks: Accepted[][] = []
-    for (let start = 0; start < accepted.length; start += CHUNK) chunks.push(accepted.slice(start, start + CHUNK))
-    // The rows of the next chunk (encrypting its ID numbers) are built while the
-    // database writes the current one: Node's core and PostgreSQL's work at once.
-    let next = chunks.length > 0 ? await prepareChunk(vault, indexOf, chunks[0]!) : undefined
-    for (let index = 0; index < chunks.length; index++) {
-      const writing = writeChunk(db, request.context, next!)
-      writing.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
-      next = index + 1 < chunks.length ? await prepareChunk(vault, indexOf, chunks[index + 1]!) : undefined
-      inserted += await writing
-      households += chunks[index]!.length
-      done += chunks[index]!.reduce((sum, item) => sum + item.rows.length, 0)
-      await progress(done, total)
-    }
-    // The upload holds ID numbers: it is not kept once read.
-    await db.updateTable('jobs').set({ payload: null }).where('id', '=', job.id).execute()
-    return { inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  const errors: RowError[] = []
+  const indexes = new Map<string, Buffer>()
+  const indexOf = (idNumber: string): Buffer => {
+    let index = indexes.get(idNumber)
+    if (!index) indexes.set(idNumber, index = vault.blindIndex(idNumber))
+    return index
   }
-}
+  const { accepted, skipped } = await acceptable(db, indexOf, job.region_code, await acting.clock.today(), read, errors)
+  let inserted = 0
+  let done = total - accepted.reduce((sum, item) => sum + item.rows.length, 0)
+  let households = 0
+  const chunks: Accepted[][] = []
+  for (let start = 0; start < accepted.length; start += CHUNK) chunks.push(accepted.slice(start, start + CHUNK))
+  // The rows of the next chunk (encrypting its ID numbers) are built while the
+  // database writes the current one: Node's core and PostgreSQL's work at once.
+  let next = chunks.length > 0 ? await prepareChunk(vault, indexOf, chunks[0]!) : undefined
+  for (let index = 0; index < chunks.length; index++) {
+    const writing = writeChunk(db, acting, next!)
+    writing.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
+    next = index + 1 < chunks.length ? await prepareChunk(vault, indexOf, chunks[index + 1]!) : undefined
+    inserted += await writing
+    households += chunks[index]!.length
+    done += chunks[index]!.reduce((sum, item) => sum + item.rows.length, 0)
+    await progress(done, total)
+  }
+  // The upload holds ID numbers: it is not kept once read.
+  await db.updateTable('jobs').set({ payload: null }).where('id', '=', job.id).execute()
+  return { inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+})
 
 type Accepted = { rows: number[], household: HouseholdCreate }
 
 /** The households that pass every check; the others' rows go to errors. */
 async function acceptable (
-  db: Kysely<DB>, indexOf: (idNumber: string) => Buffer, scope: string, read: ImportedHousehold[], errors: RowError[],
+  db: Kysely<DB>, indexOf: (idNumber: string) => Buffer, scope: string, today: string, read: ImportedHousehold[], errors: RowError[],
 ): Promise<{ accepted: Accepted[], skipped: number }> {
   const reject = (rows: number[], message: string, row?: number) => {
     for (const each of rows) errors.push({ row: each, message: row === undefined || row === each ? message : `not imported: row ${row} of its household is invalid` })
   }
   const places = new Set((await db.selectFrom('regions').select('code')
-    .where(inSubtree('code', scope)).where('level', 'in', ['village', 'hamlet']).execute()).map((row) => row.code))
+    .where(inSubtree('code', scope)).where('level', 'in', HOUSEHOLD_LEVELS).execute()).map((row) => row.code))
 
   const checked: Accepted[] = []
   for (const item of read) {
     if ('error' in item) { reject(item.rows, item.error); continue }
     try {
-      checkHousehold(item.household, '')
+      checkHousehold(item.household, '', today)
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error
       const member = /^\/members\/(\d+)\//.exec(error.errors?.[0]?.path ?? '')
@@ -100,16 +100,9 @@ async function acceptable (
     checked.push({ rows: item.rows, household: item.household })
   }
 
-  const parents = new Set(checked.flatMap(({ household }) => household.members.flatMap((member) => [member.motherId, member.fatherId]))
-    .filter((id): id is string => typeof id === 'string'))
-  const visibleParents = parents.size === 0
-    ? new Set<string>()
-    : new Set((await db.selectFrom('persons').innerJoin('households', 'households.id', 'persons.household_id')
-      .select('persons.id').where('persons.id', 'in', [...parents]).where(inSubtree('households.region_code', scope)).execute()).map((row) => row.id))
-
-  const living = (household: HouseholdCreate) => household.members.filter((member) => !member.deathDate)
+  const visibleParents = await personsInScope(db, namedParents(checked.flatMap(({ household }) => household.members)), scope)
   const registered = new Set<string>()
-  const indexes = checked.flatMap(({ household }) => living(household).map((member) => indexOf(member.idNumber)))
+  const indexes = checked.flatMap(({ household }) => livingMembers(household.members).map((member) => indexOf(member.idNumber)))
   for (let start = 0; start < indexes.length; start += 5000) {
     for (const row of await personsByIdNumber(db, indexes.slice(start, start + 5000), { livingOnly: true })) registered.add(row.id_number_index.toString('hex'))
   }
@@ -126,7 +119,7 @@ async function acceptable (
     }
     const keys = members.map((member) => member.deathDate ? undefined : indexOf(member.idNumber).toString('hex'))
     const already = keys.filter((key) => key && registered.has(key)).length
-    if (already > 0 && already === living(item.household).length) {
+    if (already > 0 && already === livingMembers(item.household.members).length) {
       skipped += members.length
       continue
     }
@@ -159,63 +152,32 @@ async function prepareChunk (vault: PiiVault, indexOf: (idNumber: string) => Buf
   for (const [index, { id, household }] of households.entries()) {
     if (index % 100 === 99) await new Promise((resolve) => setImmediate(resolve))
     const ids = household.members.map(() => randomUUID())
-    persons.push(...linkChildren(household.members, withIds(household.members, ids)).map((member, memberIndex) => ({
-      id: ids[memberIndex]!, ...personValues(vault, id, member, indexOf(member.idNumber)),
-    })))
+    persons.push(...linkChildren(household.members, withIds(household.members, ids))
+      .map((member, memberIndex) => personValues(vault, ids[memberIndex]!, id, member, indexOf(member.idNumber))))
   }
   return { households, persons }
 }
 
 /** One transaction: the households, their members and their audit rows, each one statement. */
-async function writeChunk (db: Kysely<DB>, context: AuditContext, { households, persons }: PreparedChunk): Promise<number> {
+async function writeChunk (db: Kysely<DB>, acting: Acting, { households, persons }: PreparedChunk): Promise<number> {
   return db.transaction().execute(async (trx) => {
     await trx.insertInto('households').values(households.map(({ id, household }) => ({
       id, region_code: household.regionCode, hukou_type: household.hukouType, address: household.address,
     }))).execute()
-    await insertPersonsColumnwise(trx, persons)
+    await insertPersons(trx, persons, { returning: false })
     // One audit row per household, naming its members (masked): an import of 100,000
     // persons writes a third as many audit rows, and each person's row is still findable
     // through their household.
     const membersOf = new Map<string, Array<ReturnType<typeof auditedPerson>>>()
     for (const person of persons) {
       const members = membersOf.get(person.household_id) ?? []
-      members.push(auditedPerson({
-        id: person.id, name: person.name, id_number_masked: person.id_number_masked, sex: person.sex,
-        birth_date: person.birth_date, death_date: person.death_date ?? null, relationship: person.relationship,
-      }))
+      members.push(auditedPerson(person))
       membersOf.set(person.household_id, members)
     }
-    await recordAudit(trx, context, ...households.map(({ id, household }): AuditEntry => ({
+    await recordAudit(trx, acting, ...households.map(({ id, household }): AuditEntry => ({
       entityType: 'household', entityId: id, action: 'import', regionCode: household.regionCode,
       changes: { regionCode: household.regionCode, hukouType: household.hukouType, address: household.address, members: membersOf.get(id) ?? [] },
     })))
     return persons.length
   })
-}
-
-type PersonInsert = ReturnType<typeof personValues> & { id: string }
-
-/**
- * Many persons in one statement with one array per column: PostgreSQL plans it once,
- * where a multi-row VALUES of the same rows would carry sixteen parameters a row.
- */
-async function insertPersonsColumnwise (trx: Kysely<DB>, persons: PersonInsert[]): Promise<void> {
-  const column = <T>(pick: (person: PersonInsert) => T) => persons.map(pick)
-  const hex = (value: Buffer | Uint8Array) => Buffer.from(value).toString('hex')
-  await sql`
-    insert into persons (id, household_id, name, id_number_cipher, id_number_key, id_number_index, id_number_masked,
-                         sex, birth_date, death_date, relationship, mother_id, father_id, adopted, disability_grade, disability_certificate)
-    select id, household_id, name, decode(cipher, 'hex'), key, decode(index, 'hex'), masked,
-           sex, birth_date, death_date, relationship, mother_id, father_id, adopted, disability_grade, disability_certificate
-      from unnest(
-        ${column((p) => p.id)}::uuid[], ${column((p) => p.household_id)}::uuid[], ${column((p) => p.name)}::text[],
-        ${column((p) => hex(p.id_number_cipher as Buffer))}::text[], ${column((p) => p.id_number_key)}::text[],
-        ${column((p) => hex(p.id_number_index as Buffer))}::text[], ${column((p) => p.id_number_masked)}::text[],
-        ${column((p) => p.sex)}::text[], ${column((p) => p.birth_date)}::date[], ${column((p) => p.death_date ?? null)}::date[],
-        ${column((p) => p.relationship)}::text[], ${column((p) => p.mother_id ?? null)}::uuid[], ${column((p) => p.father_id ?? null)}::uuid[],
-        ${column((p) => p.adopted ?? false)}::boolean[], ${column((p) => p.disability_grade ?? null)}::smallint[],
-        ${column((p) => p.disability_certificate ?? null)}::text[]
-      ) as rows (id, household_id, name, cipher, key, index, masked, sex, birth_date, death_date, relationship,
-                 mother_id, father_id, adopted, disability_grade, disability_certificate)
-  `.execute(trx)
 }

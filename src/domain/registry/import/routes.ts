@@ -1,22 +1,22 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import { problemResponses, ProblemError } from '../../../http/problem.js'
-import { auditContextOf } from '../../audit/context.js'
-import { insertJob } from '../../jobs/repo.js'
-import { requesterOf, toJob } from '../../jobs/service.js'
-import { IMPORT_HOUSEHOLDS, importHouseholds, type ImportRequest } from './job.js'
+import { problemResponses } from '../../../http/problem.js'
+import { actingOf } from '../../../plugins/auth.js'
+import { enqueueJob } from '../../jobs/define.js'
+import { toJob } from '../../jobs/service.js'
+import { importEmpty, importMediaType, importNotUtf8 } from '../errors.js'
+import { IMPORT_HOUSEHOLDS } from './job.js'
 
-const FORMATS: Record<string, ImportRequest['format']> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson' }
+const FORMATS: Record<string, 'csv' | 'ndjson'> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson' }
 
 /** Bulk import of households from a CSV or NDJSON file, as a job. */
 export default async function importRoutes (app: FastifyInstance, options: { bodyLimit: number }) {
-  app.jobs.register(IMPORT_HOUSEHOLDS, importHouseholds(app.pii))
   for (const type of Object.keys(FORMATS)) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => {
       try {
         done(null, new TextDecoder('utf-8', { fatal: true }).decode(body as Buffer))
       } catch {
-        done(new ProblemError(400, 'import_not_utf8', 'The file is not UTF-8 text.'), undefined)
+        done(importNotUtf8(), undefined)
       }
     })
   }
@@ -40,17 +40,12 @@ export default async function importRoutes (app: FastifyInstance, options: { bod
     },
   }, async (request, reply) => {
     const format = FORMATS[(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()]
-    if (!format || typeof request.body !== 'string') {
-      throw new ProblemError(415, 'unsupported_media_type', 'Send the file as text/csv or application/x-ndjson.')
-    }
+    if (!format || typeof request.body !== 'string') throw importMediaType()
     const text = request.body
-    if (text.trim() === '') throw new ProblemError(400, 'import_empty', 'The file is empty.')
-    const context = auditContextOf(request)
-    const job = await insertJob(app.db, {
-      kind: IMPORT_HOUSEHOLDS,
-      regionCode: request.actor!.regionCode,
-      requestedBy: requesterOf(context),
-      input: { format, context, keyId: app.pii.keyId, bytes: Buffer.byteLength(text) },
+    if (text.trim() === '') throw importEmpty()
+    const acting = actingOf(request)
+    const job = await enqueueJob(app.db, acting, IMPORT_HOUSEHOLDS, { format, keyId: app.pii.keyId, bytes: Buffer.byteLength(text) }, {
+      regionCode: acting.scope,
       payload: app.pii.encrypt(text),
     })
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))

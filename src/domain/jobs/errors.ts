@@ -1,0 +1,3 @@
+import { notFound } from '../entities.js'
+
+export const jobNotFound = notFound('job')

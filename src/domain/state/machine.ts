@@ -1,0 +1,177 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely'
+import type { DB } from '../../db/types.js'
+import type { ProblemError } from '../../http/problem.js'
+import { recordAudit, type AuditEntry } from '../audit/record.js'
+import type { EntityType } from '../entities.js'
+import type { Acting } from '../identity/acting.js'
+import { roleForbidden } from '../identity/errors.js'
+import type { Role } from '../identity/roles.js'
+import { reasonRequired, refusalOf, systemOnly, transitionNotAllowed, type Refusal } from './errors.js'
+
+/** What a machine locks of each row: at least its id, status and region. */
+export interface LockedRow<S extends string> {
+  id: string
+  status: S
+  region_code: string
+}
+
+/** A check a step must pass: the refusal, or undefined when it passes. */
+export type Guard<R> = (row: R, acting: Acting) => ProblemError | undefined
+
+/**
+ * Who takes a step: a role the actor must hold (the audit row names it), 'system' for a
+ * step only the service takes, or null for "whichever role the caller came in with".
+ */
+export type StepRole = Role | 'system' | null
+
+export interface Step<S extends string, R> {
+  from: readonly S[]
+  to: S
+  role: StepRole | ((row: R, acting: Acting) => StepRole)
+  /** Checks made before the state, in order: region level, four eyes … */
+  guards?: ReadonlyArray<Guard<R>>
+  /** Checks made after the state, in order: a notice still running, an open objection … */
+  holds?: ReadonlyArray<Guard<R>>
+  reasonRequired?: boolean
+}
+
+/** One kind of thing's states, declared once: its steps and how its rows are locked and written. */
+export interface Machine<S extends string, A extends string, R extends LockedRow<S>> {
+  entity: EntityType
+  table: keyof DB & string
+  steps: Readonly<Record<A, Step<S, R>>>
+  /** The rows among ids the acting caller may see, locked FOR UPDATE, in one statement. */
+  lock: (trx: Transaction<DB>, ids: readonly string[], acting: Acting) => Promise<R[]>
+  /** The 404 of an id that is not there (or not in the caller's region). */
+  notFound: (id: string) => ProblemError
+  /** Columns written with the new status (activated_at, revoked_at …). */
+  columns?: (to: S, acting: Acting) => Partial<Record<string, RawBuilder<unknown>>>
+  /** What the audit row records of each row changed, besides the states. */
+  audited?: (row: R) => Record<string, unknown> | null
+  /** Set-based consequences of the changed rows, in the same transaction (notices opened, steps recorded …). */
+  afterwards?: (trx: Transaction<DB>, changed: ReadonlyArray<{ row: R, action: A, to: S }>, acting: Acting) => Promise<void>
+}
+
+export interface TransitionOptions {
+  reason?: string | null
+  /** Recorded in every audit row of the call, besides the machine's own. */
+  changes?: Record<string, unknown>
+}
+
+export interface Transitioned<S extends string> {
+  id: string
+  from: S
+  to: S
+}
+
+export interface TransitionOutcome<S extends string> {
+  succeeded: Array<Transitioned<S>>
+  failed: Array<Refusal & { id: string }>
+}
+
+/**
+ * Declares a machine; the identity function that lets TypeScript infer its literal
+ * types. Give lock as a function with typed parameters: the row type is inferred from it.
+ */
+export function defineMachine<S extends string, A extends string, R extends LockedRow<S>> (machine: Machine<S, A, R>): Machine<S, A, R> {
+  return machine
+}
+
+function roleOf<S extends string, R> (step: Step<S, R>, row: R, acting: Acting): StepRole {
+  return typeof step.role === 'function' ? step.role(row, acting) : step.role
+}
+
+/** The first refusal of one row, checked in the order DESIGN §4 gives: role, guards, state, holds. */
+function refusalFor<S extends string, A extends string, R extends LockedRow<S>> (
+  machine: Machine<S, A, R>, step: Step<S, R>, action: A, row: R, acting: Acting,
+): ProblemError | undefined {
+  const role = roleOf(step, row, acting)
+  if (role === 'system' && acting.actor.kind !== 'system') return systemOnly(action)
+  if (role !== null && role !== 'system' && acting.actor.kind !== 'system' && !acting.actor.roles.includes(role)) {
+    return roleForbidden([role], acting.actor.roles)
+  }
+  for (const guard of step.guards ?? []) {
+    const refused = guard(row, acting)
+    if (refused) return refused
+  }
+  if (!step.from.includes(row.status)) return transitionNotAllowed(machine.entity, row.status, action)
+  for (const hold of step.holds ?? []) {
+    const refused = hold(row, acting)
+    if (refused) return refused
+  }
+  return undefined
+}
+
+/**
+ * Takes many things of one kind through one action, set-based: one statement locks
+ * them, each is checked on its own, one UPDATE … FROM unnest moves those that pass,
+ * and one bulk write records an audit row for each. The answer says, per id, the
+ * change made or why none was.
+ */
+export async function transitionMany<S extends string, A extends string, R extends LockedRow<S>> (
+  trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, ids: readonly string[], action: A, options: TransitionOptions = {},
+): Promise<TransitionOutcome<S>> {
+  const { succeeded, refused } = await move(trx, machine, acting, ids, action, options)
+  return { succeeded, failed: refused.map(({ id, problem }) => ({ id, ...refusalOf(problem) })) }
+}
+
+/** Takes one thing through an action, or throws the problem that stopped it. */
+export async function transition<S extends string, A extends string, R extends LockedRow<S>> (
+  trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, id: string, action: A, options: TransitionOptions = {},
+): Promise<Transitioned<S>> {
+  const { succeeded, refused } = await move(trx, machine, acting, [id], action, options)
+  if (refused[0]) throw refused[0].problem
+  return succeeded[0]!
+}
+
+async function move<S extends string, A extends string, R extends LockedRow<S>> (
+  trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, ids: readonly string[], action: A, options: TransitionOptions,
+): Promise<{ succeeded: Array<Transitioned<S>>, refused: Array<{ id: string, problem: ProblemError }> }> {
+  const step = machine.steps[action]
+  const unique = [...new Set(ids)]
+  if (step.reasonRequired && !options.reason?.trim()) {
+    return { succeeded: [], refused: unique.map((id) => ({ id, problem: reasonRequired(action) })) }
+  }
+  const locked = new Map((await machine.lock(trx, unique, acting)).map((row) => [row.id, row]))
+  const passing: R[] = []
+  const refused: Array<{ id: string, problem: ProblemError }> = []
+  for (const id of unique) {
+    const row = locked.get(id)
+    const problem = row ? refusalFor(machine, step, action, row, acting) : machine.notFound(id)
+    if (problem) refused.push({ id, problem })
+    else passing.push(row!)
+  }
+  if (passing.length > 0) {
+    await writeStatus(trx, machine, passing.map((row) => row.id), step.to, acting)
+    await recordAudit(trx, acting, ...passing.map((row): AuditEntry => {
+      const role = roleOf(step, row, acting)
+      return {
+        entityType: machine.entity,
+        entityId: row.id,
+        action,
+        fromStatus: row.status,
+        toStatus: step.to,
+        regionCode: row.region_code,
+        reason: options.reason ?? null,
+        changes: { ...machine.audited?.(row), ...options.changes },
+        ...(role !== null && role !== 'system' ? { role } : {}),
+      }
+    }))
+    await machine.afterwards?.(trx, passing.map((row) => ({ row, action, to: step.to })), acting)
+  }
+  return { succeeded: passing.map((row) => ({ id: row.id, from: row.status, to: step.to })), refused }
+}
+
+async function writeStatus<S extends string, A extends string, R extends LockedRow<S>> (
+  trx: Transaction<DB>, machine: Machine<S, A, R>, ids: string[], to: S, acting: Acting,
+): Promise<void> {
+  const columns = Object.entries(machine.columns?.(to, acting) ?? {})
+    .flatMap(([column, value]) => value === undefined ? [] : [sql`, ${sql.ref(column)} = ${value}`])
+  const { rows } = await sql<{ id: string }>`
+    update ${sql.table(machine.table)} as t set status = ${to}${sql.join(columns, sql``)}
+      from unnest(${ids}::uuid[]) as moved (id)
+     where t.id = moved.id
+    returning t.id
+  `.execute(trx)
+  if (rows.length !== ids.length) throw new Error(`${machine.entity}: ${ids.length - rows.length} locked rows were not updated`)
+}
