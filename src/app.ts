@@ -15,6 +15,12 @@ import programRoutes from './domain/programs/routes.js'
 import personFactRoutes from './domain/registry/person-routes.js'
 import importRoutes from './domain/registry/import/routes.js'
 import { REGISTRY_JOBS } from './domain/registry/jobs.js'
+import objectionRoutes from './domain/workflow/objection-routes.js'
+import publicRoutes from './domain/workflow/public-routes.js'
+import caseRoutes from './domain/workflow/routes.js'
+import { exitCasesOnDeath, settleDueCases } from './domain/workflow/service.js'
+import { onDeath } from './domain/registry/deaths.js'
+import { systemActing } from './domain/identity/acting.js'
 import registryRoutes from './domain/registry/routes.js'
 import { buildValidator } from './http/validator.js'
 import { createLogger } from './logger.js'
@@ -61,7 +67,12 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   if (!piiKey) throw new Error('no PII key: set PII_KEY or pass piiKey')
   await app.register(pii, { key: piiKey })
   await app.register(clock, { mode: config.CLOCK })
-  await app.register(jobs, { pollMs: config.JOB_POLL_MS, definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS] })
+  onDeath(exitCasesOnDeath)
+  await app.register(jobs, {
+    pollMs: config.JOB_POLL_MS,
+    definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS],
+    sweeps: [(clock) => settleDueCases(options.database.db, systemActing('huimin', config.DISTRICT_CODE, clock))],
+  })
   await app.register(openapi)
 
   await app.register(auth)
@@ -78,7 +89,10 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(importRoutes, { bodyLimit: config.IMPORT_BODY_LIMIT })
     await api.register(programRoutes)
     await api.register(eligibilityRoutes)
+    await api.register(caseRoutes)
+    await api.register(objectionRoutes)
   }, { prefix: '/v1' })
+  await app.register(publicRoutes, { prefix: '/public', districtCode: config.DISTRICT_CODE, objectionsPerMinute: config.PUBLIC_OBJECTIONS_PER_MINUTE })
 
   return app
 }

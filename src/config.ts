@@ -29,6 +29,7 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'Longest time to receive a whole request.' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long shutdown waits for requests in flight.' }),
   JOB_POLL_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 1000, description: 'How often an instance looks for queued jobs; 0 runs none.' }),
+  PUBLIC_OBJECTIONS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10000, default: 5, description: 'Objections one client address may file per minute on the public board.' }),
   CLOCK: Type.Enum(['system', 'settable'], {
     default: 'system',
     description: 'system: real time; settable: a training or test instance whose district administrators move the clock forward (PUT /v1/clock).',

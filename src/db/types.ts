@@ -13,6 +13,9 @@ export interface RegionsTable {
   name: string
   level: RegionLevel
   parent_code: string | null
+  /** The hotline printed on notices for objections (举报电话). */
+  report_phone: string | null
+  version: Generated<number>
   created_at: CreatedAt
 }
 
@@ -211,6 +214,72 @@ export interface EligibilityListsTable {
   criteria: Array<string | null> | null
 }
 
+export type CaseStatus =
+  | 'registered' | 'investigated' | 'village_notice' | 'reviewed' | 'township_notice' | 'confirmed' | 'district_notice'
+  | 'active' | 'suspended' | 'exited' | 'completed' | 'rejected' | 'withdrawn'
+
+export interface CasesTable {
+  id: Generated<string>
+  program_code: string
+  rule_version: number
+  person_id: string
+  status: CaseStatus
+  registered_on: string
+  active_from: string | null
+  note: string | null
+  override_reason: string | null
+  registered_by: string | null
+  investigated_by: string | null
+  reviewed_by: string | null
+  confirmed_by: string | null
+  created_at: CreatedAt
+}
+
+export interface CaseStepsTable {
+  id: Generated<number>
+  case_id: string
+  action: string
+  from_status: string | null
+  to_status: string
+  actor_kind: 'officer' | 'partner' | 'system'
+  actor_id: string | null
+  actor_name: string
+  actor_role: string | null
+  actor_region: string | null
+  at: Date
+  reason: string | null
+  findings: string | null
+}
+
+export type NoticeLevel = 'village' | 'township' | 'district'
+
+export interface NoticesTable {
+  id: Generated<string>
+  case_id: string
+  level: NoticeLevel
+  region_code: string
+  starts_on: string
+  ends_on: string
+  closed_on: string | null
+}
+
+export type ObjectionStatus = 'open' | 'investigating' | 'upheld' | 'dismissed'
+
+export interface ObjectionsTable {
+  id: Generated<string>
+  case_id: string
+  notice_id: string | null
+  source: 'officer' | 'public'
+  channel: 'hotline' | 'walk_in' | 'letter' | 'online'
+  received_at: RegionLevel
+  content: string
+  contact: string | null
+  status: Generated<ObjectionStatus>
+  logged_by: string | null
+  logged_at: Date
+  decided_at: Date | null
+}
+
 export interface ClockSettingTable {
   id: Generated<boolean>
   /** How far the clock is from real time. */
@@ -221,6 +290,10 @@ export interface ClockSettingTable {
 
 export interface DB {
   clock_setting: ClockSettingTable
+  cases: CasesTable
+  case_steps: CaseStepsTable
+  notices: NoticesTable
+  objections: ObjectionsTable
   programs: ProgramsTable
   rule_versions: RuleVersionsTable
   eligibility_lists: EligibilityListsTable

@@ -12,6 +12,11 @@ export interface JobRunnerOptions {
   /** A running job whose heartbeat is older than this is taken to be orphaned. */
   staleAfterMs?: number
   maxAttempts?: number
+  /**
+   * Set-based upkeep run on every poll before looking for jobs (cases whose notice has
+   * ended moving on): cheap when there is nothing to do.
+   */
+  sweeps?: ReadonlyArray<() => Promise<unknown>>
 }
 
 /**
@@ -62,11 +67,18 @@ export class JobRunner {
   #schedule (): void {
     if (this.#stopped) return
     this.#timer = setTimeout(() => {
-      this.runPending()
+      this.sweep().then(() => this.runPending())
         .catch((error: unknown) => this.log.error({ err: error }, 'job runner failed to claim work'))
         .finally(() => this.#schedule())
     }, this.options.pollMs)
     this.#timer.unref()
+  }
+
+  /** Runs the sweeps; a failing one is logged and does not stop the others or the jobs. */
+  async sweep (): Promise<void> {
+    for (const sweep of this.options.sweeps ?? []) {
+      await sweep().catch((error: unknown) => this.log.error({ err: error }, 'sweep failed'))
+    }
   }
 
   async #claimAndRun (): Promise<boolean> {

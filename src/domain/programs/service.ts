@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record.js'
 import { officerIdOf } from '../identity/actor.js'
 import type { Acting } from '../identity/acting.js'
 import { transition } from '../state/machine.js'
+import type { Workflow } from '../workflow/steps.js'
 import { CATALOGUE } from './catalogue.js'
 import { districtScopeRequired, noActiveVersion, programNotFound, ruleVersionNotFound } from './errors.js'
 import {
@@ -46,6 +47,15 @@ export async function ruleSetFor (db: Kysely<DB>, code: string, version?: number
   if (!await findProgram(db, code)) throw programNotFound(code)
   if (version !== undefined) throw ruleVersionNotFound(code, version)
   throw noActiveVersion(code)
+}
+
+/** What a new case needs of its programme: the active version's number and workflow, and whose application it is. */
+export async function programForCases (db: Kysely<DB>, code: string): Promise<{ code: string, name: string, subject: 'person' | 'child' | 'household', version: number, workflow: Workflow }> {
+  const program = await findProgram(db, code)
+  if (!program) throw programNotFound(code)
+  const active = await findActiveVersion(db, code)
+  if (!active) throw noActiveVersion(code)
+  return { code, name: program.name, subject: program.subject, version: active.version, workflow: active.workflow as Workflow }
 }
 
 /** The number of the programme's active version, or null when none is. */

@@ -2,7 +2,7 @@ import { checkRuleTree, type RuleNode, type TreeError } from '../eligibility/rul
 import type { AmountSettings, FundingEntry } from '../eligibility/amounts.js'
 import { formatFen, toFen } from '../money.js'
 import { ruleVersionInvalid, type RuleVersionCode } from './errors.js'
-import type { AmountSettingsBody, RuleVersion, RuleVersionCreate } from './schemas.js'
+import { WORKFLOW_STEPS, type AmountSettingsBody, type RuleVersion, type RuleVersionCreate } from './schemas.js'
 import type { RuleVersionRow } from './repo.js'
 
 /** Which amount units go with which payment frequency. */
@@ -51,8 +51,10 @@ export function checkRuleVersion (body: RuleVersionCreate): void {
   if (!(UNITS_OF_FREQUENCY[body.payment.frequency] as readonly string[]).includes(amounts.per)) {
     errors.push({ code: 'payment_frequency', path: '/body/payment/frequency', message: `A ${body.payment.frequency} payment goes with amounts per ${UNITS_OF_FREQUENCY[body.payment.frequency].join(' or ')}.` })
   }
-  const steps = body.workflow.steps.map((step) => step.step)
-  if (new Set(steps).size !== steps.length) errors.push({ code: 'workflow_steps', path: '/body/workflow/steps', message: 'Each step appears once.' })
+  const steps = body.workflow.steps.map((step) => step.step).join(',')
+  if (steps !== WORKFLOW_STEPS.join(',')) {
+    errors.push({ code: 'workflow_steps', path: '/body/workflow/steps', message: `The workflow lists each of ${WORKFLOW_STEPS.join(', ')} once, in that order.` })
+  }
   if (errors.length > 0) throw ruleVersionInvalid(errors[0]!.code as RuleVersionCode, `The rule version is not valid: ${errors[0]!.message}`, errors.map(({ path, message }) => ({ path, message })))
 }
 

@@ -1,26 +1,27 @@
 import type { Kysely } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB, RegionLevel } from '../../db/types.js'
+import { requireVersion } from '../../http/etag.js'
 import { decodeCursor, isString, toPage } from '../../http/paging.js'
 import { recordAudit } from '../audit/record.js'
 import type { Acting } from '../identity/acting.js'
 import { regionExists, regionLevelMismatch, regionNotFound, regionParentMismatch } from './errors.js'
-import { findRegion, insertRegion, listChildren } from './repo.js'
-import type { Region, RegionCreate } from './schemas.js'
+import { findRegion, insertRegion, listChildren, updateRegion } from './repo.js'
+import type { Region, RegionCreate, RegionPatch } from './schemas.js'
 import { levelOf, parentOf } from './scope.js'
 
 type RegionRow = NonNullable<Awaited<ReturnType<typeof findRegion>>>
 
 export function toRegion (row: RegionRow): Region {
-  return { code: row.code, name: row.name, level: row.level, parentCode: row.parent_code }
+  return { code: row.code, name: row.name, level: row.level, parentCode: row.parent_code, reportPhone: row.report_phone, version: row.version }
 }
 
 /**
  * The one region guard: the region with this code in the scope, or the 404 that does
  * not tell "elsewhere" from "nowhere".
  */
-export async function requireRegion (db: Kysely<DB>, code: string, scope: string): Promise<RegionRow> {
-  const row = await findRegion(db, code, scope)
+export async function requireRegion (db: Kysely<DB>, code: string, scope: string, lock = false): Promise<RegionRow> {
+  const row = await findRegion(db, code, scope, lock)
   if (!row) throw regionNotFound(code)
   return row
 }
@@ -57,8 +58,28 @@ export async function createRegion (db: Kysely<DB>, acting: Acting, input: Regio
       entityId: row.code,
       action: 'create',
       regionCode: row.code,
-      changes: { name: row.name, level: row.level, parentCode: row.parent_code },
+      changes: { name: row.name, level: row.level, parentCode: row.parent_code, reportPhone: row.report_phone },
     })
     return toRegion(row)
+  })
+}
+
+/** Renames a region or sets its report line (If-Match required). */
+export async function patchRegion (db: Kysely<DB>, acting: Acting, code: string, ifMatch: string | undefined, patch: RegionPatch): Promise<Region> {
+  return inTransaction(db, async (trx) => {
+    const current = await requireRegion(trx, code, acting.scope, true)
+    requireVersion(ifMatch, current.version)
+    const updated = await updateRegion(trx, code, { name: patch.name, report_phone: patch.reportPhone })
+    await recordAudit(trx, acting, {
+      entityType: 'region',
+      entityId: code,
+      action: 'update',
+      regionCode: code,
+      changes: {
+        ...(patch.name === undefined ? {} : { name: { from: current.name, to: updated.name } }),
+        ...(patch.reportPhone === undefined ? {} : { reportPhone: { from: current.report_phone, to: updated.report_phone } }),
+      },
+    })
+    return toRegion(updated)
   })
 }

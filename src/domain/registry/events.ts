@@ -7,6 +7,7 @@ import {
   dateInFuture, eventAfterDeath, eventBeforeBirth, eventFieldRequired, eventNotFound, eventSuperseded, eventTypeMismatch, personNotFound,
   sterilisationUnder18,
 } from './errors.js'
+import { deathRecorded } from './deaths.js'
 import { findPerson, updatePerson } from './repo.js'
 import type { PersonEvent, PersonEventCreate } from './schemas.js'
 
@@ -80,6 +81,7 @@ export async function recordPersonEvent (db: Kysely<DB>, acting: Acting, personI
       regionCode: person.region_code,
       changes: { eventId: row.id, date: row.date, ...details, ...(input.supersedes ? { supersedes: input.supersedes } : {}) },
     })
+    if (input.type === 'death') await deathRecorded(trx, acting, { personId, date: input.date })
     return toEvent(row, null)
   })
 }

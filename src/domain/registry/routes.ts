@@ -1,12 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
-import { etagOf } from '../../http/etag.js'
+import { IfMatch, versioned, withEtag } from '../../http/etag.js'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
 import { IdParams } from '../identity/schemas.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
 import {
-  Household, HouseholdCreate, HouseholdListQuery, HouseholdPage, HouseholdPatch, IfMatch, MemberCreate, Person, PersonLookupQuery,
+  Household, HouseholdCreate, HouseholdListQuery, HouseholdPage, HouseholdPatch, MemberCreate, Person, PersonLookupQuery,
   PersonPage, PersonPatch,
   type HouseholdCreate as HouseholdCreateBody, type HouseholdPatch as HouseholdPatchBody, type MemberCreate as MemberCreateBody,
   type PersonPatch as PersonPatchBody,
@@ -15,16 +15,6 @@ import { addMember, createHousehold, getHousehold, getPerson, listHouseholdsIn, 
 
 /** Who may change the registry. */
 export const REGISTRY_WRITERS: readonly Role[] = ['registrar', 'admin']
-
-/** A response of a versioned resource: its schema, and its version in the ETag header. */
-const versioned = (ref: string, description: string) => ({
-  ...Type.Ref(ref), description, headers: { ETag: { type: 'string', description: 'The version, for If-Match.' } },
-})
-
-function withEtag<T extends { version: number }> (reply: FastifyReply, resource: T): T {
-  reply.header('etag', etagOf(resource.version))
-  return resource
-}
 
 export default async function registryRoutes (app: FastifyInstance) {
   for (const schema of [MemberCreate, Person, PersonPatch, Household, HouseholdCreate, HouseholdPatch, HouseholdPage, PersonPage]) app.addSchema(schema)

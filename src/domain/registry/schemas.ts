@@ -98,10 +98,6 @@ export const PersonLookupQuery = Type.Object({
   idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The whole ID number to look up.' }),
 }, { additionalProperties: false })
 
-export const IfMatch = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version being changed; required.' })),
-})
-
 export type MemberCreate = Static<typeof MemberCreate>
 export type Person = Static<typeof Person>
 export type PersonPatch = Static<typeof PersonPatch>

@@ -9,6 +9,7 @@ import type { Acting } from '../identity/acting.js'
 import type { Actor } from '../identity/actor.js'
 import { isWithin } from '../regions/scope.js'
 import { listedRegion, requireRegion } from '../regions/service.js'
+import { deathRecorded } from './deaths.js'
 import { householdHead, householdNotFound, householdRegionLevel, personExists, personNotFound } from './errors.js'
 import {
   checkHousehold, checkMembers, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, withIds,
@@ -212,6 +213,7 @@ export async function patchPerson (registry: Registry, acting: Acting, id: strin
       entityType: 'person', entityId: id, action: 'update', regionCode: current.region_code,
       changes: changedFields(visible(current), visible(updated), { name: maskName }),
     })
+    if (updated.death_date && !current.death_date) await deathRecorded(trx, acting, { personId: id, date: updated.death_date })
     return toPerson(updated, registry.vault, acting.actor)
   })
 }

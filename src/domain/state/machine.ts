@@ -45,15 +45,25 @@ export interface Machine<S extends string, A extends string, R extends LockedRow
   /** The 404 of an id that is not there (or not in the caller's region). */
   notFound: (id: string) => ProblemError
   /** Columns written with the new status (activated_at, revoked_at …). */
-  columns?: (to: S, acting: Acting) => Partial<Record<string, RawBuilder<unknown>>>
+  columns?: (to: S, acting: Acting, action: A) => Partial<Record<string, RawBuilder<unknown>>>
   /** What the audit row records of each row changed, besides the states. */
   audited?: (row: R) => Record<string, unknown> | null
   /** Set-based consequences of the changed rows, in the same transaction (notices opened, steps recorded …). */
-  afterwards?: (trx: Transaction<DB>, changed: ReadonlyArray<{ row: R, action: A, to: S }>, acting: Acting) => Promise<void>
+  afterwards?: (trx: Transaction<DB>, changed: ReadonlyArray<Changed<S, A, R>>, acting: Acting, options: TransitionOptions) => Promise<void>
+}
+
+/** One row a step moved, with the role its audit row names. */
+export interface Changed<S extends string, A extends string, R> {
+  row: R
+  action: A
+  to: S
+  role: Role | null
 }
 
 export interface TransitionOptions {
   reason?: string | null
+  /** What an officer found (an investigation's findings): kept with the step. */
+  findings?: string | null
   /** Recorded in every audit row of the call, besides the machine's own. */
   changes?: Record<string, unknown>
 }
@@ -81,9 +91,9 @@ function roleOf<S extends string, R> (step: Step<S, R>, row: R, acting: Acting):
   return typeof step.role === 'function' ? step.role(row, acting) : step.role
 }
 
-/** The first refusal of one row, checked in the order DESIGN §4 gives: role, guards, state, holds. */
+/** The first refusal of one row, checked in the order DESIGN §4 gives: role, guards, state, holds; then the reason the step needs. */
 function refusalFor<S extends string, A extends string, R extends LockedRow<S>> (
-  machine: Machine<S, A, R>, step: Step<S, R>, action: A, row: R, acting: Acting,
+  machine: Machine<S, A, R>, step: Step<S, R>, action: A, row: R, acting: Acting, options: TransitionOptions,
 ): ProblemError | undefined {
   const role = roleOf(step, row, acting)
   if (role === 'system' && acting.actor.kind !== 'system') return systemOnly(action)
@@ -99,7 +109,7 @@ function refusalFor<S extends string, A extends string, R extends LockedRow<S>> 
     const refused = hold(row, acting)
     if (refused) return refused
   }
-  return undefined
+  return step.reasonRequired && !options.reason?.trim() ? reasonRequired(action) : undefined
 }
 
 /**
@@ -129,43 +139,41 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
 ): Promise<{ succeeded: Array<Transitioned<S>>, refused: Array<{ id: string, problem: ProblemError }> }> {
   const step = machine.steps[action]
   const unique = [...new Set(ids)]
-  if (step.reasonRequired && !options.reason?.trim()) {
-    return { succeeded: [], refused: unique.map((id) => ({ id, problem: reasonRequired(action) })) }
-  }
   const locked = new Map((await machine.lock(trx, unique, acting)).map((row) => [row.id, row]))
   const passing: R[] = []
   const refused: Array<{ id: string, problem: ProblemError }> = []
   for (const id of unique) {
     const row = locked.get(id)
-    const problem = row ? refusalFor(machine, step, action, row, acting) : machine.notFound(id)
+    const problem = row ? refusalFor(machine, step, action, row, acting, options) : machine.notFound(id)
     if (problem) refused.push({ id, problem })
     else passing.push(row!)
   }
   if (passing.length > 0) {
-    await writeStatus(trx, machine, passing.map((row) => row.id), step.to, acting)
-    await recordAudit(trx, acting, ...passing.map((row): AuditEntry => {
+    await writeStatus(trx, machine, passing.map((row) => row.id), step.to, acting, action)
+    const changed = passing.map((row): Changed<S, A, R> => {
       const role = roleOf(step, row, acting)
-      return {
-        entityType: machine.entity,
-        entityId: row.id,
-        action,
-        fromStatus: row.status,
-        toStatus: step.to,
-        regionCode: row.region_code,
-        reason: options.reason ?? null,
-        changes: { ...machine.audited?.(row), ...options.changes },
-        ...(role !== null && role !== 'system' ? { role } : {}),
-      }
-    }))
-    await machine.afterwards?.(trx, passing.map((row) => ({ row, action, to: step.to })), acting)
+      return { row, action, to: step.to, role: role === null || role === 'system' ? acting.role : role }
+    })
+    await recordAudit(trx, acting, ...changed.map(({ row, role }): AuditEntry => ({
+      entityType: machine.entity,
+      entityId: row.id,
+      action,
+      fromStatus: row.status,
+      toStatus: step.to,
+      regionCode: row.region_code,
+      reason: options.reason ?? null,
+      changes: { ...machine.audited?.(row), ...(options.findings ? { findings: options.findings } : {}), ...options.changes },
+      ...(role ? { role } : {}),
+    })))
+    await machine.afterwards?.(trx, changed, acting, options)
   }
   return { succeeded: passing.map((row) => ({ id: row.id, from: row.status, to: step.to })), refused }
 }
 
 async function writeStatus<S extends string, A extends string, R extends LockedRow<S>> (
-  trx: Transaction<DB>, machine: Machine<S, A, R>, ids: string[], to: S, acting: Acting,
+  trx: Transaction<DB>, machine: Machine<S, A, R>, ids: string[], to: S, acting: Acting, action: A,
 ): Promise<void> {
-  const columns = Object.entries(machine.columns?.(to, acting) ?? {})
+  const columns = Object.entries(machine.columns?.(to, acting, action) ?? {})
     .flatMap(([column, value]) => value === undefined ? [] : [sql`, ${sql.ref(column)} = ${value}`])
   const { rows } = await sql<{ id: string }>`
     update ${sql.table(machine.table)} as t set status = ${to}${sql.join(columns, sql``)}

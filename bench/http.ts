@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import autocannon from 'autocannon'
+
+/** A server in its own process, so that the load generator does not share its core. */
+export interface Server {
+  url: string
+  stop (): Promise<void>
+}
+
+/** Starts a script with tsx and waits for it to print its port (the hello-world) or for /health/ready (the service). */
+export async function startServer (script: string, env: Record<string, string>, ready: 'port' | 'health'): Promise<Server> {
+  const port = ready === 'health' ? 20_000 + Math.floor(Math.random() * 20_000) : 0
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let url: string
+  if (ready === 'port') {
+    const [chunk] = await once(child.stdout!, 'data') as [Buffer]
+    url = `http://127.0.0.1:${chunk.toString().trim()}`
+  } else {
+    url = `http://127.0.0.1:${port}`
+    child.stdout!.resume()
+    for (let attempt = 0; ; attempt++) {
+      const status = await fetch(`${url}/health/ready`).then((response) => response.status, () => 0)
+      if (status === 200) break
+      if (attempt > 600) throw new Error(`${script} did not become ready`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM')
+      if (child.exitCode === null) await once(child, 'exit')
+    },
+  }
+}
+
+export interface Load {
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  non2xx: number
+}
+
+/** Drives a server at the given connections for the given seconds; each connection builds its own requests. */
+export async function drive (options: autocannon.Options): Promise<Load> {
+  const result = await autocannon({ connections: 20, duration: 10, ...options })
+  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx }
+}

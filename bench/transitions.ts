@@ -1,0 +1,114 @@
+/**
+ * Case transitions (DESIGN §10), on PostgreSQL:
+ * - single transitions with their audit rows at 20 connections (target ≥ 1,000/s,
+ *   p99 ≤ 40 ms), beside Fastify hello-world driven the same way in the same run;
+ * - one bulk transition of 10,000 cases with their audit rows (target ≤ 2 s), beside a
+ *   bare UPDATE … FROM unnest of another 10,000 (target ≤ 3×).
+ * The cases are active beneficiaries, suspended and resumed by a district confirmer:
+ * each request is one step of the case machine with its audit row and timeline entry.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/transitions.ts [seconds]
+ */
+import { randomBytes } from 'node:crypto'
+import { sql } from 'kysely'
+import { prepareDatabase } from '../src/bootstrap.js'
+import { loadConfig } from '../src/config.js'
+import { systemClock } from '../src/domain/clock/clock.js'
+import { systemActing, type Acting } from '../src/domain/identity/acting.js'
+import { createOfficer, issueToken } from '../src/domain/identity/service.js'
+import { takeSteps } from '../src/domain/workflow/service.js'
+import { drive, startServer } from './http.js'
+import { benchDatabase, count, row, timed } from './support.js'
+
+const SECONDS = Number(process.argv[2] ?? 10)
+const CONNECTIONS = 20
+const CASES = 60_000
+const BULK = 10_000
+
+const bench = await benchDatabase()
+try {
+  const db = bench.database.db
+  const piiKey = randomBytes(32).toString('base64')
+  const config = loadConfig({ DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0' })
+  await prepareDatabase(bench.database, config)
+  const system = systemActing('bench', '420102', systemClock())
+  const confirmer = await createOfficer(db, system, { name: '钱确认', roles: ['confirmer'], regionCode: '420102' })
+  const { token } = await issueToken(db, system, { kind: 'officer', id: confirmer.id })
+
+  // Active beneficiaries, one a household, made in bulk: the bench measures their steps, not their registration.
+  await sql`
+    insert into regions (code, name, level, parent_code) values ('420102.001', '甲镇', 'township', '420102'), ('420102.001.001', '甲村', 'village', '420102.001');
+    insert into households (region_code, hukou_type, address) select '420102.001.001', 'agricultural', n::text from generate_series(1, ${sql.lit(CASES)}) n;
+    insert into persons (household_id, name, id_number_cipher, id_number_key, id_number_index, id_number_masked, sex, birth_date, relationship)
+      select id, '张明', '\\x00', 'bench', decode(md5(id::text), 'hex'), '420102********0000', 'male', '1940-01-01', 'head' from households;
+    insert into cases (program_code, rule_version, person_id, status, registered_on, active_from)
+      select 'RURAL_REWARD', 1, id, 'active', '2010-01-01', '2010-04-01' from persons;
+    analyze;
+  `.execute(db)
+  const ids = (await db.selectFrom('cases').select('id').orderBy('id').execute()).map((each) => each.id)
+  const bulkIds = ids.slice(0, BULK)
+  const bareIds = ids.slice(BULK, 2 * BULK)
+  const singleIds = ids.slice(2 * BULK)
+
+  console.log(`bench/transitions.ts — ${new Date().toISOString().slice(0, 10)}, PostgreSQL, ${count(CASES)} active cases, ${CONNECTIONS} connections, ${SECONDS} s rounds`)
+
+  // Bulk: one request's worth of work, through the service, beside the bare statement.
+  const acting: Acting = {
+    actor: { kind: 'officer', id: confirmer.id, name: confirmer.name, roles: ['confirmer'], regionCode: '420102', tokenId: '', programs: [] },
+    role: 'confirmer', scope: '420102', requestId: 'bench', clock: systemClock(),
+  }
+  const bare = await timed(() => sql`update cases as c set status = 'suspended' from unnest(${bareIds}::uuid[]) as moved (id) where c.id = moved.id`.execute(db))
+  const bulk = await timed(() => takeSteps(db, acting, { action: 'suspend', caseIds: bulkIds, reason: '年度核查' }))
+  if (bulk.result.succeeded.length !== BULK) throw new Error(`bulk: ${bulk.result.failed.length} failed: ${JSON.stringify(bulk.result.failed[0])}`)
+  const auditRows = Number((await sql<{ n: string }>`select count(*) as n from audit_events where entity_type = 'case' and action = 'suspend'`.execute(db)).rows[0]!.n)
+  row('bare UPDATE … FROM unnest of 10,000 cases', `${bare.seconds.toFixed(3)} s`)
+  row('bulk suspend of 10,000 cases (audit + timeline)', `${bulk.seconds.toFixed(3)} s`, `${(bulk.seconds / bare.seconds).toFixed(1)}× bare; ${count(auditRows)} audit rows (target ≤ 2 s, ≤ 3×)`)
+
+  // Single transitions over HTTP: each connection suspends and resumes its own cases in turn.
+  const service = await startServer('src/server.ts', {
+    DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', DATABASE_POOL_SIZE: '20',
+  }, 'health')
+  const hello = await startServer('bench/hello-world.ts', {}, 'port')
+  try {
+    const perConnection = Math.floor(singleIds.length / CONNECTIONS)
+    let nextSlice = 0
+    const transitions = () => drive({
+      url: service.url,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      requests: [{
+        method: 'POST',
+        setupRequest: (request: any, context: any) => {
+          if (context.cases === undefined) {
+            const slice = nextSlice++ % CONNECTIONS
+            context.cases = singleIds.slice(slice * perConnection, (slice + 1) * perConnection)
+            context.index = 0
+            context.suspended = false
+          }
+          if (context.index === context.cases.length) { context.index = 0; context.suspended = !context.suspended }
+          const id = context.cases[context.index++]
+          return {
+            ...request,
+            path: `/v1/cases/${id}/transitions`,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify(context.suspended ? { action: 'resume', reason: '已核实' } : { action: 'suspend', reason: '待核实' }),
+          }
+        },
+      }],
+    })
+    const helloWorld = () => drive({ url: hello.url, connections: CONNECTIONS, duration: SECONDS })
+    for (let round = 1; round <= 2; round++) {
+      const baseline = await helloWorld()
+      const measured = await transitions()
+      row(`round ${round}: Fastify hello-world`, `${count(Math.round(baseline.requestsPerSecond))}/s`, `p99 ${baseline.p99} ms`)
+      row(`round ${round}: POST /v1/cases/{id}/transitions`, `${count(Math.round(measured.requestsPerSecond))}/s`,
+        `p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${(measured.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)}× hello-world; `
+        + `non-2xx ${measured.non2xx} (target ≥ 1,000/s, p99 ≤ 40 ms)`)
+    }
+  } finally {
+    await service.stop()
+    await hello.stop()
+  }
+} finally {
+  await bench.close()
+}

@@ -1,0 +1,97 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { CaseStatus, DB, NoticeLevel } from '../../db/types.js'
+import { sqlToday, type Clock } from '../clock/clock.js'
+import { inSubtree } from '../regions/scope.js'
+import type { Workflow } from './steps.js'
+
+/** What a case's steps are checked against: its state, region, workflow, officers so far, current notice and undecided objections. */
+export interface LockedCase {
+  id: string
+  status: CaseStatus
+  region_code: string
+  person_id: string
+  program_code: string
+  rule_version: number
+  workflow: Workflow
+  investigated_by: string | null
+  reviewed_by: string | null
+  confirmed_by: string | null
+  notice_level: NoticeLevel | null
+  notice_ends_on: string | null
+  notice_running: boolean
+  pending_objections: number
+}
+
+/** The cases among ids whose subject lives in the scope, locked (FOR UPDATE), with what their checks need. */
+export async function lockCases (trx: Transaction<DB>, ids: readonly string[], scope: string, clock: Clock): Promise<LockedCase[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<LockedCase>`
+    select c.id, c.status, h.region_code, c.person_id, c.program_code, c.rule_version, v.workflow,
+           c.investigated_by, c.reviewed_by, c.confirmed_by,
+           n.level as notice_level, n.ends_on as notice_ends_on, coalesce(n.ends_on >= ${sqlToday(clock)}, false) as notice_running,
+           (select count(*) from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))::int as pending_objections
+      from cases c
+      join persons p on p.id = c.person_id
+      join households h on h.id = p.household_id
+      join rule_versions v on v.program_code = c.program_code and v.version = c.rule_version
+      left join notices n on n.case_id = c.id and n.closed_on is null
+     where c.id = any(${[...ids]}::uuid[]) and ${inSubtree('h.region_code', scope)}
+       for update of c
+  `.execute(trx)
+  return rows
+}
+
+export interface StepRecord {
+  caseId: string
+  action: string
+  from: string | null
+  to: string
+  role: string | null
+  reason: string | null
+  findings: string | null
+}
+
+/** The timeline's rows for steps just taken, in one statement, timed by the clock. */
+export async function insertSteps (trx: Transaction<DB>, actor: { kind: string, id: string | null, name: string, regionCode: string | null }, clock: Clock, steps: StepRecord[]): Promise<void> {
+  if (steps.length === 0) return
+  await sql`
+    insert into case_steps (case_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, actor_region, at, reason, findings)
+    select case_id, action, from_status, to_status, ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.regionCode}, ${clock.sql}, reason, findings
+      from jsonb_to_recordset(${JSON.stringify(steps.map((step) => ({
+        case_id: step.caseId, action: step.action, from_status: step.from, to_status: step.to, actor_role: step.role, reason: step.reason, findings: step.findings,
+      })))}::jsonb) as steps (case_id uuid, action text, from_status text, to_status text, actor_role text, reason text, findings text)
+  `.execute(trx)
+}
+
+/** Takes the cases' current notices down: the cases moved on from them today. */
+export async function closeNotices (trx: Transaction<DB>, caseIds: string[], clock: Clock): Promise<void> {
+  if (caseIds.length === 0) return
+  await sql`update notices set closed_on = ${sqlToday(clock)} where case_id = any(${caseIds}::uuid[]) and closed_on is null`.execute(trx)
+}
+
+/** Posts a notice per case, on the board of the given region of each, from today for the given days. */
+export async function postNotices (trx: Transaction<DB>, notices: Array<{ caseId: string, level: NoticeLevel, regionCode: string, days: number }>, clock: Clock): Promise<void> {
+  if (notices.length === 0) return
+  await sql`
+    insert into notices (case_id, level, region_code, starts_on, ends_on)
+    select case_id, level, region_code, ${sqlToday(clock)}, ${sqlToday(clock)} + days - 1
+      from jsonb_to_recordset(${JSON.stringify(notices.map((notice) => ({
+        case_id: notice.caseId, level: notice.level, region_code: notice.regionCode, days: notice.days,
+      })))}::jsonb) as notices (case_id uuid, level text, region_code text, days int)
+  `.execute(trx)
+}
+
+/** Cases under district notice whose notice has ended with no undecided objection, in a scope: what the sweep activates. */
+export async function dueForActivation (db: Kysely<DB>, scope: string, clock: Clock, caseIds?: string[]): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    select c.id
+      from cases c
+      join notices n on n.case_id = c.id and n.closed_on is null
+      join persons p on p.id = c.person_id
+      join households h on h.id = p.household_id
+     where c.status = 'district_notice' and n.ends_on < ${sqlToday(clock)} and ${inSubtree('h.region_code', scope)}
+       ${caseIds ? sql`and c.id = any(${caseIds}::uuid[])` : sql``}
+       and not exists (select 1 from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))
+  `.execute(db)
+  return rows.map((row) => row.id)
+}

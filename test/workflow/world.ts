@@ -1,0 +1,39 @@
+import type { Test } from 'tap'
+import { regionWorld } from '../helper.js'
+import { couple } from '../registry/people.js'
+
+/**
+ * A district on a settable clock set to 15 March 2010, with the officers of the default
+ * workflow: a registrar and an investigator in village A, a reviewer of township A, a
+ * confirmer of the district.
+ */
+export async function workflowWorld (t: Test) {
+  const world = await regionWorld(t, { CLOCK: 'settable' })
+  const { api, admin } = world
+  const registrar = await world.officer(['registrar'], world.villageA, '王登记')
+  const investigator = await world.officer(['investigator'], world.villageA, '李调查')
+  const reviewer = await world.officer(['reviewer'], world.townA, '赵审核')
+  const confirmer = await world.officer(['confirmer'], world.district, '钱确认')
+  const setClock = async (now: string) => {
+    const answer = await api.call(admin, 'PUT', '/v1/clock', { now: `${now}T09:00:00+08:00` })
+    if (answer.status !== 200) throw new Error(`clock: ${JSON.stringify(answer.body)}`)
+  }
+  await setClock('2010-03-15')
+  let households = 0
+  /** An old rural couple with one son, in village A (or elsewhere): the head qualifies for RURAL_REWARD in 2010. */
+  const elderlyCouple = async (regionCode = world.villageA) => {
+    const answer = await api.call(admin, 'POST', '/v1/households', couple(regionCode, ++households))
+    if (answer.status !== 201) throw new Error(`household: ${JSON.stringify(answer.body)}`)
+    return { head: answer.body.members[0].id as string, spouse: answer.body.members[1].id as string, son: answer.body.members[2].id as string, household: answer.body.id as string }
+  }
+  const register = async (personId: string, programCode = 'RURAL_REWARD') => {
+    const answer = await api.call(registrar.token, 'POST', '/v1/cases', { programCode, personId })
+    if (answer.status !== 201) throw new Error(`register: ${JSON.stringify(answer.body)}`)
+    return answer.body.id as string
+  }
+  const step = (officer: { token: string }, caseId: string, action: string, extra: Record<string, unknown> = {}) =>
+    api.call(officer.token, 'POST', `/v1/cases/${caseId}/transitions`, { action, ...extra })
+  const auditOf = (caseId: string) => world.database.db.selectFrom('audit_events').selectAll()
+    .where('entity_type', '=', 'case').where('entity_id', '=', caseId).orderBy('seq').execute()
+  return { ...world, registrar, investigator, reviewer, confirmer, setClock, elderlyCouple, register, step, auditOf }
+}
