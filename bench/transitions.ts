@@ -70,28 +70,30 @@ try {
   }, 'health')
   const hello = await startServer('bench/hello-world.ts', {}, 'port')
   try {
-    const perConnection = Math.floor(singleIds.length / CONNECTIONS)
-    let nextSlice = 0
+    const probe = await fetch(`${service.url}/v1/cases/${singleIds.at(-1)}/transitions`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'suspend', reason: '待核实' }),
+    })
+    if (probe.status !== 200) throw new Error(`a single transition answered ${probe.status}: ${await probe.text()}`)
+    await fetch(`${service.url}/v1/cases/${singleIds.at(-1)}/transitions`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'resume', reason: '已核实' }),
+    })
+    // The cases are taken in turn, suspended on the first pass and resumed on the next: with
+    // 40,000 cases and 20 requests in flight, no two requests meet on one case.
+    let next = 0
     const transitions = () => drive({
       url: service.url,
       connections: CONNECTIONS,
       duration: SECONDS,
       requests: [{
         method: 'POST',
-        setupRequest: (request: any, context: any) => {
-          if (context.cases === undefined) {
-            const slice = nextSlice++ % CONNECTIONS
-            context.cases = singleIds.slice(slice * perConnection, (slice + 1) * perConnection)
-            context.index = 0
-            context.suspended = false
-          }
-          if (context.index === context.cases.length) { context.index = 0; context.suspended = !context.suspended }
-          const id = context.cases[context.index++]
+        setupRequest: (request: any) => {
+          const pass = Math.floor(next / singleIds.length)
+          const id = singleIds[next++ % singleIds.length]
           return {
             ...request,
             path: `/v1/cases/${id}/transitions`,
             headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-            body: JSON.stringify(context.suspended ? { action: 'resume', reason: '已核实' } : { action: 'suspend', reason: '待核实' }),
+            body: JSON.stringify(pass % 2 === 0 ? { action: 'suspend', reason: '待核实' } : { action: 'resume', reason: '已核实' }),
           }
         },
       }],

@@ -16,6 +16,7 @@ import personFactRoutes from './domain/registry/person-routes.js'
 import importRoutes from './domain/registry/import/routes.js'
 import { REGISTRY_JOBS } from './domain/registry/jobs.js'
 import objectionRoutes from './domain/workflow/objection-routes.js'
+import partnerRoutes from './domain/partners/routes.js'
 import publicRoutes from './domain/workflow/public-routes.js'
 import caseRoutes from './domain/workflow/routes.js'
 import { exitCasesOnDeath, settleDueCases } from './domain/workflow/service.js'
@@ -91,6 +92,7 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(eligibilityRoutes)
     await api.register(caseRoutes)
     await api.register(objectionRoutes)
+    await api.register(partnerRoutes)
   }, { prefix: '/v1' })
   await app.register(publicRoutes, { prefix: '/public', districtCode: config.DISTRICT_CODE, objectionsPerMinute: config.PUBLIC_OBJECTIONS_PER_MINUTE })
 

@@ -280,6 +280,19 @@ export interface ObjectionsTable {
   decided_at: Date | null
 }
 
+export interface VerificationsTable {
+  id: Generated<string>
+  reference: string
+  partner_id: string
+  region_code: string
+  benefit: string
+  purpose: string
+  id_number_masked: string
+  qualified: boolean
+  valid_until: string
+  checked_at: Date
+}
+
 export interface ClockSettingTable {
   id: Generated<boolean>
   /** How far the clock is from real time. */
@@ -290,6 +303,7 @@ export interface ClockSettingTable {
 
 export interface DB {
   clock_setting: ClockSettingTable
+  verifications: VerificationsTable
   cases: CasesTable
   case_steps: CaseStepsTable
   notices: NoticesTable

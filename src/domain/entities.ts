@@ -22,6 +22,7 @@ export const ENTITY_NAMES = {
   notice: 'notice',
   batch: 'payment batch',
   payment: 'payment',
+  verification: 'verification',
 } as const
 
 export type EntityType = keyof typeof ENTITY_NAMES

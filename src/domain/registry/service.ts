@@ -171,6 +171,15 @@ export async function lookupPersons (registry: Registry, acting: Acting, idNumbe
   return { items: rows.map((row) => toPerson(row, registry.vault, acting.actor)), nextCursor: null }
 }
 
+/**
+ * The living person with this ID number in the scope, as a partner's question needs it:
+ * who, and which household, nothing to show.
+ */
+export async function livingPersonByIdNumber (registry: Registry, scope: string, idNumber: string): Promise<{ id: string, householdId: string } | undefined> {
+  const [row] = await personsByIdNumber(registry.db, [registry.vault.blindIndex(idNumber)], { livingOnly: true, scope })
+  return row && { id: row.id, householdId: row.household_id }
+}
+
 export async function patchPerson (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, patch: PersonPatch): Promise<Person> {
   const today = await acting.clock.today()
   return inTransaction(registry.db, async (trx) => {

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { inTransaction } from '../../db/transaction.js'
+import type { DB } from '../../db/types.js'
+import { recordAudit } from '../audit/record.js'
+import { evaluatePerson } from '../eligibility/service.js'
+import type { Acting } from '../identity/acting.js'
+import { ruleSetFor } from '../programs/service.js'
+import { inSubtree } from '../regions/scope.js'
+import { maskIdNumber, readIdNumber } from '../registry/id-number.js'
+import { livingPersonByIdNumber, type Registry } from '../registry/service.js'
+import { isActiveBeneficiary } from '../workflow/service.js'
+import { benefitOutOfScope, verificationNotFound } from './errors.js'
+import type { Verification, VerificationQuery } from './schemas.js'
+
+/** Programmes whose entitlement is the household's: a member's case answers for every member (the +5 points of a daughter of a qualifying household). */
+const HOUSEHOLD_ENTITLEMENTS = new Set(['GIRLS_PRIORITY'])
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/** A reference to quote: V and twelve characters of Crockford's base 32, 60 random bits. */
+function newReference (): string {
+  return `V${[...randomBytes(12)].map((byte) => ALPHABET[byte % 32]).join('')}`
+}
+
+interface Answer { qualified: boolean, validUntil: string }
+
+/**
+ * Whether the person holds the benefit today: an active case of it (for a household
+ * entitlement, any member's), or, for an entitlement that pays nothing and needs no
+ * application, the rules' answer today. Nobody, or nobody in the partner's region, is
+ * simply not qualified: the same answer as a holder who does not qualify.
+ */
+async function answer (registry: Registry, acting: Acting, query: VerificationQuery, paysNothing: boolean, today: string): Promise<Answer> {
+  const notQualified = { qualified: false, validUntil: today }
+  const person = await livingPersonByIdNumber(registry, acting.scope, query.idNumber)
+  if (!person) return notQualified
+  const members = HOUSEHOLD_ENTITLEMENTS.has(query.benefit)
+    ? (await registry.db.selectFrom('persons').select('id').where('household_id', '=', person.householdId).execute()).map((row) => row.id)
+    : [person.id]
+  if (await isActiveBeneficiary(registry.db, query.benefit, members)) return { qualified: true, validUntil: `${today.slice(0, 4)}-12-31` }
+  if (!paysNothing) return notQualified
+  const evaluation = await evaluatePerson(registry.db, acting, { programCode: query.benefit, personId: person.id, asOf: today })
+  return { qualified: evaluation.eligible, validUntil: today }
+}
+
+/**
+ * A partner's question (DESIGN §5): qualified or not, with a reference, and nothing about
+ * the person or the household. Every question is audited with the partner, the purpose
+ * it gave and the answer.
+ */
+export async function verify (registry: Registry, acting: Acting, query: VerificationQuery): Promise<Verification> {
+  readIdNumber(query.idNumber, '/query/idNumber')
+  const programs = acting.actor.kind === 'partner' ? acting.actor.programs : []
+  if (!programs.includes(query.benefit)) throw benefitOutOfScope(query.benefit)
+  const rules = await ruleSetFor(registry.db, query.benefit)
+  const today = await acting.clock.today()
+  const { qualified, validUntil } = await answer(registry, acting, query, rules.amounts.per === 'none', today)
+  return inTransaction(registry.db, async (trx) => {
+    const row = await trx.insertInto('verifications').values({
+      reference: newReference(),
+      partner_id: acting.actor.id!,
+      region_code: acting.scope,
+      benefit: query.benefit,
+      purpose: query.purpose,
+      id_number_masked: maskIdNumber(query.idNumber),
+      qualified,
+      valid_until: validUntil,
+      checked_at: acting.clock.sql,
+    }).returningAll().executeTakeFirstOrThrow()
+    await recordAudit(trx, acting, {
+      entityType: 'verification',
+      entityId: row.reference,
+      action: 'verify',
+      regionCode: acting.scope,
+      reason: query.purpose,
+      changes: { partner: acting.actor.name, benefit: query.benefit, idNumber: row.id_number_masked, qualified, validUntil },
+    })
+    return toVerification(row)
+  })
+}
+
+function toVerification (row: { reference: string, benefit: string, qualified: boolean, valid_until: string, checked_at: Date }): Verification {
+  return { reference: row.reference, benefit: row.benefit, qualified: row.qualified, validUntil: row.valid_until, checkedAt: row.checked_at.toISOString() }
+}
+
+/** A verification read back: by the partner that asked, or by an auditor of its region. */
+export async function getVerification (db: Kysely<DB>, acting: Acting, reference: string): Promise<Verification> {
+  let query = db.selectFrom('verifications').selectAll().where('reference', '=', reference)
+  query = acting.actor.kind === 'partner' ? query.where('partner_id', '=', acting.actor.id) : query.where(inSubtree('region_code', acting.scope))
+  const row = await query.executeTakeFirst()
+  if (!row) throw verificationNotFound(reference)
+  return toVerification(row)
+}
