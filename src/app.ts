@@ -18,6 +18,7 @@ import { REGISTRY_JOBS } from './domain/registry/jobs.js'
 import objectionRoutes from './domain/workflow/objection-routes.js'
 import partnerRoutes from './domain/partners/routes.js'
 import publicRoutes from './domain/workflow/public-routes.js'
+import { WORKFLOW_JOBS } from './domain/workflow/jobs.js'
 import caseRoutes from './domain/workflow/routes.js'
 import { exitCasesOnDeath, settleDueCases } from './domain/workflow/service.js'
 import { onDeath } from './domain/registry/deaths.js'
@@ -71,7 +72,7 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   onDeath(exitCasesOnDeath)
   await app.register(jobs, {
     pollMs: config.JOB_POLL_MS,
-    definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS],
+    definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS, ...WORKFLOW_JOBS],
     sweeps: [(clock) => settleDueCases(options.database.db, systemActing('huimin', config.DISTRICT_CODE, clock))],
   })
   await app.register(openapi)

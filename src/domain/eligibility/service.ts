@@ -2,14 +2,15 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import type { Acting } from '../identity/acting.js'
 import { enqueueJob } from '../jobs/define.js'
-import type { JobRow } from '../jobs/repo.js'
+import { jobNotFound } from '../jobs/errors.js'
+import { findJob, type JobRow } from '../jobs/repo.js'
 import { formatFen } from '../money.js'
 import { activeVersionNumber, ruleSetFor } from '../programs/service.js'
 import type { RuleSet } from '../programs/versions.js'
 import { requireRegion } from '../regions/service.js'
 import { personNotFound } from '../registry/errors.js'
 import { amountFor, fundingFor } from './amounts.js'
-import { yearInFuture } from './errors.js'
+import { screeningNotFinished, yearInFuture } from './errors.js'
 import { evaluateTree } from './evaluate.js'
 import { loadFactSources, PersonFacts, type FactSources } from './person-facts.js'
 import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
@@ -68,4 +69,13 @@ export async function startSimulation (db: Kysely<DB>, acting: Acting, code: str
     regionCode, year: request.year, asOf: screeningDate(request.year, await acting.clock.today()),
   }
   return enqueueJob(db, acting, SIMULATION, input, { regionCode })
+}
+
+/** A finished screening of the scope: its programme, and the persons it found qualified and not yet a case. */
+export async function screeningCandidates (db: Kysely<DB>, acting: Acting, screeningId: string): Promise<{ programCode: string, personIds: string[] }> {
+  const job = await findJob(db, screeningId, acting.scope)
+  if (!job || job.kind !== SCREENING.kind) throw jobNotFound(screeningId)
+  if (job.status !== 'succeeded') throw screeningNotFinished(screeningId, job.status)
+  const list = await db.selectFrom('eligibility_lists').select('person_ids').where('job_id', '=', screeningId).where('outcome', '=', 'candidate').executeTakeFirst()
+  return { programCode: String((job.input as { programCode: string }).programCode), personIds: list?.person_ids ?? [] }
 }

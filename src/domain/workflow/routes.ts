@@ -6,15 +6,17 @@ import { IdParams } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import type { Registry } from '../registry/service.js'
 import {
-  Case, CaseActor, CaseCreate, CaseListQuery, CasePage, CaseSummary, CaseTransition, CaseTransitions, Notice, TimelineEntry, TransitionOutcome,
-  type CaseCreate as CaseCreateBody, type CaseListQuery as CaseListQueryType, type CaseTransition as CaseTransitionBody,
+  Case, CaseActor, CaseCreate, CaseListQuery, CaseRegistrations, CasePage, CaseSummary, CaseTransition, CaseTransitions, Notice, TimelineEntry, TransitionOutcome,
+  type CaseCreate as CaseCreateBody, type CaseRegistrations as CaseRegistrationsBody, type CaseListQuery as CaseListQueryType, type CaseTransition as CaseTransitionBody,
   type CaseTransitions as CaseTransitionsBody,
 } from './schemas.js'
 import { getCase, listCases, registerCase, takeStep, takeSteps } from './service.js'
+import { startRegistrations } from './registrations.js'
+import { toJob } from '../jobs/service.js'
 
 /** Cases: registration, reading, and the steps of the approval workflow, one at a time or in bulk. */
 export default async function caseRoutes (app: FastifyInstance) {
-  for (const schema of [CaseActor, TimelineEntry, Notice, CaseCreate, CaseSummary, Case, CasePage, CaseTransition, CaseTransitions, TransitionOutcome]) app.addSchema(schema)
+  for (const schema of [CaseRegistrations, CaseActor, TimelineEntry, Notice, CaseCreate, CaseSummary, Case, CasePage, CaseTransition, CaseTransitions, TransitionOutcome]) app.addSchema(schema)
   const registry = (): Registry => ({ db: app.db, vault: app.pii })
 
   app.post<{ Body: CaseCreateBody }>('/cases', {
@@ -32,6 +34,23 @@ export default async function caseRoutes (app: FastifyInstance) {
   }, async (request, reply) => {
     const registered = await registerCase(registry(), actingOf(request), request.body)
     return reply.code(201).header('location', `/v1/cases/${registered.id}`).send(registered)
+  })
+
+  app.post<{ Body: CaseRegistrationsBody }>('/cases/registrations', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'registerCandidates',
+      tags: ['cases'],
+      summary: 'Register a screening\'s candidates as cases, in bulk, as a job',
+      description: 'By the role and at the level the workflow names for registration. Each candidate is registered or refused on its own '
+        + '(not a candidate of the screening, outside your region, not the head for a household programme, a case already open); the job\'s '
+        + 'result counts both and lists the refusals.',
+      body: Type.Ref('CaseRegistrations'),
+      response: { 202: { ...Type.Ref('Job'), description: 'The registration job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const job = await startRegistrations(app.db, actingOf(request), request.body)
+    return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
   app.get<{ Querystring: CaseListQueryType & { limit: number } }>('/cases', {

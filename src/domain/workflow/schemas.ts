@@ -115,7 +115,15 @@ export const TransitionOutcome = Type.Object({
   }, { additionalProperties: false, description: 'A case that did not move.' }), { description: 'The cases that did not, each with why.' }),
 }, { $id: 'TransitionOutcome', additionalProperties: false, description: 'Per case, the step taken or why not.' })
 
+export const CaseRegistrations = Type.Object({
+  screeningId: uuid('A finished screening of your region: its candidates are registered.'),
+  personIds: Type.Optional(Type.Array(uuid('A candidate of the screening.'), {
+    minItems: 1, maxItems: 100000, uniqueItems: true, description: 'Only these candidates; all of the screening\'s when absent.',
+  })),
+}, { $id: 'CaseRegistrations', additionalProperties: false, description: 'Register a screening\'s candidates as cases, each on its own.' })
+
 export type CaseCreate = Static<typeof CaseCreate>
+export type CaseRegistrations = Static<typeof CaseRegistrations>
 export type TimelineEntry = Omit<Static<typeof TimelineEntry>, 'actor'> & { actor: Static<typeof CaseActor> }
 export type CaseSummary = Omit<Static<typeof CaseSummary>, 'notice'> & { notice?: Static<typeof Notice> }
 export type Case = CaseSummary & { timeline: TimelineEntry[] }

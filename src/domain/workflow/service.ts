@@ -16,13 +16,21 @@ import { CASE, type CaseAction } from './case-machine.js'
 import { caseExists, caseNotFound, caseSubject, notEligible, wrongLevel } from './errors.js'
 import { dueForActivation, insertSteps } from './repo.js'
 import type { Case, CaseCreate, CaseListQuery, CaseTransition, CaseTransitions } from './schemas.js'
-import { stepOf } from './steps.js'
+import { stepOf, type Workflow } from './steps.js'
 import { caseRows, caseView, timelineOf, toCaseSummary, type CaseRow } from './views.js'
 
 type CriterionResult = Static<typeof Criterion>
 
 function isUniqueViolation (error: unknown): boolean {
   return (error as { code?: string }).code === '23505'
+}
+
+/** The caller acting as the programme's workflow says registration is taken: in its role, at its region level. */
+export function asRegistrar (workflow: Workflow, acting: Acting): Acting {
+  const registration = stepOf(workflow, 'registration')
+  const registrar = actingAs(acting, registration.role)
+  if (levelOf(acting.scope) !== registration.regionLevel) throw wrongLevel('registration', registration.regionLevel, levelOf(acting.scope) ?? 'region')
+  return registrar
 }
 
 /**
@@ -34,9 +42,7 @@ function isUniqueViolation (error: unknown): boolean {
  */
 export async function registerCase (registry: Registry, acting: Acting, input: CaseCreate): Promise<Case> {
   const program = await programForCases(registry.db, input.programCode)
-  const registration = stepOf(program.workflow, 'registration')
-  const registrar = actingAs(acting, registration.role)
-  if (levelOf(acting.scope) !== registration.regionLevel) throw wrongLevel('registration', registration.regionLevel, levelOf(acting.scope) ?? 'region')
+  const registrar = asRegistrar(program.workflow, acting)
   const subject = await getPerson(registry, acting, input.personId)
   if (program.subject === 'household' && subject.relationship !== 'head') throw caseSubject(program.code)
   const today = await acting.clock.today()

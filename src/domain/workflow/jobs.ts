@@ -1,0 +1,3 @@
+import { REGISTRATIONS } from './registrations.js'
+
+export const WORKFLOW_JOBS = [REGISTRATIONS]
