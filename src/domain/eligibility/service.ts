@@ -2,46 +2,43 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { ProblemError } from '../../http/problem.js'
 import type { Actor } from '../identity/actor.js'
-import { formatFen } from '../money.js'
 import type { AuditContext } from '../audit/context.js'
 import { insertJob, type JobRow } from '../jobs/repo.js'
 import { requesterOf } from '../jobs/service.js'
 import { activeVersionNumber, ruleSetFor } from '../programs/service.js'
 import { findRegion } from '../regions/repo.js'
 import { regionNotFound } from '../regions/service.js'
-import type { RuleSet } from '../programs/versions.js'
 import { today } from '../registry/people.js'
-import { amountFor, fundingFor } from './amounts.js'
-import { evaluateTree } from './evaluate.js'
-import { loadFactSources, PersonFacts, type FactSources } from './person-facts.js'
+import { claimOf, perClaim } from './claims.js'
+import { decide, type Decided } from './decision.js'
+import { loadFactSources } from './fact-sources.js'
 import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
 import { SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './screening.js'
 
-/** One person against a rule set, in TypeScript: the decision, its trace, and what is owed for the period. */
-export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string): Omit<Evaluation, 'programCode' | 'ruleVersion' | 'personId'> {
-  const facts = new PersonFacts(sources, asOf)
-  const decision = evaluateTree(ruleSet.rules, (leaf) => facts.get(leaf.fact, leaf.params))
-  const once = ruleSet.amounts.per === 'once'
-  const period = once ? asOf : asOf.slice(0, 4)
-  const amountFen = decision.passed ? amountFor(ruleSet.amounts, facts, sources.person) : null
-  return {
-    eligible: decision.passed,
-    asOf,
-    period,
-    criteria: decision.criteria,
-    failedOn: decision.failedOn,
-    amount: amountFen === null ? null : formatFen(amountFen),
-    funding: amountFen === null ? [] : fundingFor(ruleSet.funding, once ? asOf : `${period}-01-01`, amountFen)
-      .map((part) => ({ source: part.source as Evaluation['funding'][number]['source'], amount: formatFen(part.fen) })),
-  }
-}
-
+/**
+ * Evaluates the active version for a person, or for a programme decided per claim, one
+ * claim of theirs: the claim is decided on its service date unless the request names a
+ * later as-of date.
+ */
 export async function evaluatePerson (db: Kysely<DB>, actor: Actor, request: EvaluationRequest): Promise<Evaluation> {
   const ruleSet = await ruleSetFor(db, request.programCode)
   const sources = await loadFactSources(db, request.personId, actor.regionCode)
   if (!sources) throw new ProblemError(404, 'person_not_found', `No person ${request.personId} in your region.`)
-  const asOf = request.asOf ?? today()
-  return { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, personId: request.personId, ...decide(ruleSet, sources, asOf) }
+  const answer = (decided: Decided) => ({ programCode: ruleSet.programCode, ruleVersion: ruleSet.version, personId: request.personId, ...decided })
+  if (!perClaim(ruleSet)) {
+    if (request.claimId !== undefined) throw claimProblem('claim_not_applicable', `${ruleSet.programCode} is not decided per claim; leave claimId out.`)
+    return answer(decide(ruleSet, sources, request.asOf ?? today()))
+  }
+  if (request.claimId === undefined) throw claimProblem('claim_required', `${ruleSet.programCode} is decided per claim: name the service event claimed in claimId.`)
+  const claim = claimOf(sources, request.claimId)
+  if (!claim) throw new ProblemError(404, 'claim_not_found', `Person ${request.personId} has no standing service event ${request.claimId}.`)
+  const asOf = request.asOf ?? claim.date
+  if (asOf < claim.date) throw claimProblem('claim_after_as_of', `The claim is dated ${claim.date}, after the as-of date ${asOf}.`, '/body/asOf')
+  return answer(decide(ruleSet, sources, asOf, claim))
+}
+
+function claimProblem (code: string, detail: string, path = '/body/claimId'): ProblemError {
+  return new ProblemError(422, code, detail, [{ path, message: detail }])
 }
 
 /** The date a year's screening takes its facts on: 31 December of a past year, today in the current one. */
