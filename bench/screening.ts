@@ -13,10 +13,9 @@ import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig } from '../src/config.js'
 import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing } from '../src/domain/identity/acting.js'
-import { compileAmount } from '../src/domain/eligibility/amounts.js'
-import { compileEligible } from '../src/domain/eligibility/compile.js'
+import { decide } from '../src/domain/eligibility/decision.js'
 import { loadFactSources } from '../src/domain/eligibility/person-facts.js'
-import { decide } from '../src/domain/eligibility/service.js'
+import { compileQualified } from '../src/domain/eligibility/sql-decision.js'
 import { createAdministrator } from '../src/domain/identity/service.js'
 import { ruleSetFor } from '../src/domain/programs/service.js'
 import { benchDatabase, count, row, timed } from './support.js'
@@ -42,7 +41,7 @@ try {
   console.log(`(population generated in ${generated.seconds.toFixed(1)} s)\n`)
 
   const ruleSet = await ruleSetFor(db, 'RURAL_REWARD')
-  const compiled = compileEligible(ruleSet.rules, { regionCode: '420102', asOf: `${YEAR}-12-31` }, (q) => ({ amount_fen: compileAmount(q, ruleSet.amounts) }))
+  const compiled = compileQualified(ruleSet, { regionCode: '420102', asOf: `${YEAR}-12-31` })
   const bare = () => sql<{ qualified: string }>`select count(*) as qualified, sum(e.amount_fen) as amount from (${compiled}) e`.execute(db)
   const screen = async () => {
     const started = await app.inject({

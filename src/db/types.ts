@@ -210,6 +210,7 @@ export interface EligibilityListsTable {
   job_id: string
   outcome: 'candidate' | 'gain' | 'loss'
   person_ids: string[]
+  claim_ids: string[] | null
   amounts_fen: Array<number | null>
   criteria: Array<string | null> | null
 }

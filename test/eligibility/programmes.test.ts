@@ -49,10 +49,12 @@ t.test('SPECIAL_ASSISTANCE: the woman 49 or over, one child only, disabled at gr
   const [mother] = await household([
     { sex: 'female', birthDate: '1950-01-01', relationship: 'head' },
     { sex: 'male', birthDate: '1975-01-01', relationship: 'child', deathDate: '1999-01-01' },
-    { sex: 'female', birthDate: '2001-01-01', relationship: 'child', adopted: true },
+    { sex: 'female', birthDate: '2009-01-01', relationship: 'child', adopted: true },
   ])
-  t.equal((await evaluate('SPECIAL_ASSISTANCE', mother!, '2000-12-31')).eligible, true, 'before the adoption')
+  t.equal((await evaluate('SPECIAL_ASSISTANCE', mother!, '2008-12-31')).eligible, true, 'before the adopted daughter\'s birth')
   t.equal((await evaluate('SPECIAL_ASSISTANCE', mother!, '2010-12-31')).failedOn, 'oneChild', 'a child adopted since ends it')
+  const before2007 = await evaluate('SPECIAL_ASSISTANCE', mother!, '2006-12-31')
+  t.equal(before2007.failedOn, 'owed', 'nothing is owed before the programme\'s first amounts (2007)')
 })
 
 t.test('ONLY_CHILD_HEALTH_FEE: months from the certificate month to the month before the 14th birthday', async (t) => {
@@ -122,7 +124,7 @@ t.test('GIRLS_COLLEGE_AWARD: 3,000, 2,000 and 1,500 by tier, for daughters of da
   t.equal((await evaluate('GIRLS_COLLEGE_AWARD', brother!, '2014-08-01')).failedOn, 'girl')
 })
 
-t.test('GIRLS_PRIORITY and FREE_SERVICES: eligibility without an amount', async (t) => {
+t.test('GIRLS_PRIORITY: eligibility without an amount; FREE_SERVICES: per claim', async (t) => {
   const [parent, spouse, child] = await household([
     { sex: 'male', birthDate: '1975-01-01', relationship: 'head' },
     { sex: 'female', birthDate: '1976-01-01', relationship: 'spouse' },
@@ -135,9 +137,15 @@ t.test('GIRLS_PRIORITY and FREE_SERVICES: eligibility without an amount', async 
   t.equal(priority.amount, null)
   t.same(priority.funding, [])
   t.equal((await evaluate('GIRLS_PRIORITY', child!, '2010-12-31')).eligible, true, 'and their only child\'s')
-  t.equal((await evaluate('FREE_SERVICES', parent!, '2010-12-31')).failedOn, 'rural')
+  const urbanClaim = await event(parent!, { type: 'service', date: '2010-05-05', service: 'iud_removal' })
+  t.equal((await evaluate('FREE_SERVICES', parent!, undefined, { claimId: urbanClaim.id })).failedOn, 'rural')
   const [farmer] = await household([{ sex: 'female', birthDate: '1980-01-01', relationship: 'head' }])
-  const services = await evaluate('FREE_SERVICES', farmer!, '2010-12-31')
+  const claim = await event(farmer!, { type: 'service', date: '2010-05-05', service: 'termination' })
+  const services = await evaluate('FREE_SERVICES', farmer!, '2010-12-31', { claimId: claim.id })
   t.equal(services.eligible, true)
-  t.equal(services.amount, null, 'priced per claim')
+  t.equal(services.amount, '300.00', 'priced per claim')
+  t.equal(services.asOf, '2010-12-31', 'a claim may be decided as of a later date')
+  t.equal(services.criteria[0]!.label, 'living on the service date')
+  const old = await event(farmer!, { type: 'service', date: '2004-12-31', service: 'termination' })
+  t.equal((await evaluate('FREE_SERVICES', farmer!, undefined, { claimId: old.id })).failedOn, 'owed', 'no price list in force before 2005')
 })

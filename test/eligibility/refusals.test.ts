@@ -2,10 +2,10 @@ import t from 'tap'
 import { eligibilityWorld } from './world.js'
 
 const world = await eligibilityWorld(t)
-const { api, admin, household } = world
+const { api, admin, household, event } = world
 const secondAdmin = await world.officer(['admin'], world.district, '第二管理员')
 const registrarB = await world.officer(['registrar'], world.villageB, '乙村登记员')
-const [head] = await household([
+const [head, spouse, son] = await household([
   { sex: 'male', birthDate: '1940-01-01', relationship: 'head' },
   { sex: 'female', birthDate: '1942-01-01', relationship: 'spouse' },
   { sex: 'male', birthDate: '1965-01-01', relationship: 'child' },
@@ -39,16 +39,23 @@ t.test('a programme whose version was retired answers 409 until another is activ
   t.equal(evaluation.status, 409)
   t.equal(evaluation.body.code, 'no_active_version')
 
+  // Claims of 2012 (two) and of 2011 (one): a simulation of 2012 lists the year's claims.
+  const claim = await event(head!, { type: 'service', date: '2012-03-03', service: 'iud_removal' })
+  await event(spouse!, { type: 'service', date: '2012-04-04', service: 'sterilisation' })
+  await event(son!, { type: 'service', date: '2011-05-05', service: 'iud_insertion' })
   const next = await api.call(secondAdmin.token, 'POST', '/v1/programs/FREE_SERVICES/rule-versions', body)
   const simulation = await api.call(admin, 'POST', '/v1/programs/FREE_SERVICES/simulations', { ruleVersion: next.body.version, regionCode: world.villageA, year: 2012 })
   t.equal(simulation.status, 202)
   await world.app.jobs.runPending()
   const job = (await api.call(admin, 'GET', `/v1/jobs/${simulation.body.id}`)).body
-  t.match(job.result, { activeVersion: null, qualifiedNow: 0, qualifiedThen: 3, gainCount: 3, lossCount: 0 }, 'with no active version everyone who qualifies gains')
+  t.match(job.result, { activeVersion: null, qualifiedNow: 0, qualifiedThen: 2, gainCount: 2, lossCount: 0, costThen: '640.00' }, 'with no active version every claim that qualifies gains')
+  const gains = (await api.call(admin, 'GET', job.result.gains)).body.items
+  t.same(gains.map((item: { personId: string, claimId: string, amount: string }) => [item.personId, item.amount]).sort(), [[head, '40.00'], [spouse, '600.00']].sort())
+  t.ok(gains.find((item: { personId: string }) => item.personId === head).claimId === claim.id, 'each line names its claim')
 
   const activated = await api.call(admin, 'POST', `/v1/programs/FREE_SERVICES/rule-versions/${next.body.version}/transitions`, { action: 'activate' })
   t.equal(activated.status, 200)
-  t.equal((await api.call(admin, 'POST', '/v1/eligibility/evaluations', { programCode: 'FREE_SERVICES', personId: head })).body.ruleVersion, next.body.version)
+  t.equal((await api.call(admin, 'POST', '/v1/eligibility/evaluations', { programCode: 'FREE_SERVICES', personId: head, claimId: claim.id })).body.ruleVersion, next.body.version)
 })
 
 t.test('rule versions and lists that do not exist, and cursors the service did not give, are refused', async (t) => {

@@ -77,7 +77,7 @@ t.test('urban hukou does not qualify; death ends it after the year of death', as
   const { husband } = await family('1940-01-01', [['male', '1965-01-01']])
   await event(husband, { type: 'death', date: '2011-03-03' })
   t.equal((await evaluate('RURAL_REWARD', husband, '2011-12-31')).eligible, true, 'paid for the year of death')
-  t.equal((await evaluate('RURAL_REWARD', husband, '2012-06-30')).failedOn, 'alive')
+  t.equal((await evaluate('RURAL_REWARD', husband, '2012-06-30')).failedOn, 'lifetime', 'the evaluator\'s own criterion, before the rules\' own')
 })
 
 t.test('the amount is 600 for 2008, 720 for 2010, 960 for 2012, split 50/30/20', async (t) => {

@@ -2,6 +2,18 @@ import type { Test } from 'tap'
 import { regionWorld } from '../helper.js'
 import { idNumberFor } from '../registry/people.js'
 
+export interface Evaluation {
+  eligible: boolean
+  amount: string | null
+  failedOn: string | null
+  asOf: string
+  period: string
+  criteria: Array<{ id: string, passed: boolean, actual: unknown, expected: unknown, label: string, fact: string }>
+  funding: Array<{ source: string, amount: string }>
+  ruleVersion: number
+  claim?: { id: string, service: string, date: string } | null
+}
+
 export interface MemberSpec {
   sex: 'male' | 'female'
   birthDate: string
@@ -48,11 +60,31 @@ export async function eligibilityWorld (t: Test) {
     return recorded.body
   }
 
-  const evaluate = async (programCode: string, personId: string, asOf: string) => {
-    const answer = await world.api.call(registrar.token, 'POST', '/v1/eligibility/evaluations', { programCode, personId, asOf })
+  /** Asks for an evaluation; answers the status and the body, whatever they are. */
+  const ask = (body: Record<string, unknown>) => world.api.call(registrar.token, 'POST', '/v1/eligibility/evaluations', body)
+
+  const evaluate = async (programCode: string, personId: string, asOf?: string, extra: Record<string, unknown> = {}) => {
+    const answer = await ask({ programCode, personId, ...(asOf ? { asOf } : {}), ...extra })
     if (answer.status !== 200) throw new Error(`evaluation: ${answer.status} ${JSON.stringify(answer.body)}`)
-    return answer.body as { eligible: boolean, amount: string | null, failedOn: string | null, criteria: Array<{ id: string, passed: boolean, actual: unknown, expected: unknown, label: string }>, funding: Array<{ source: string, amount: string }>, ruleVersion: number }
+    return answer.body as Evaluation
   }
 
-  return { ...world, registrar, household, event, evaluate }
+  /** Screens the registrar's village for a programme in a year; answers every candidate listed. */
+  const screen = async (programCode: string, year: number) => {
+    const started = await world.api.call(registrar.token, 'POST', `/v1/programs/${programCode}/screenings`, { regionCode: world.villageA, year })
+    if (started.status !== 202) throw new Error(`screening: ${JSON.stringify(started.body)}`)
+    await world.app.jobs.runPending()
+    const job = (await world.api.call(registrar.token, 'GET', `/v1/jobs/${started.body.id}`)).body
+    if (job.status !== 'succeeded') throw new Error(`screening: ${JSON.stringify(job)}`)
+    const items: Array<{ personId: string, claimId: string | null, amount: string | null }> = []
+    let cursor: string | null = null
+    do {
+      const page: { body: { items: typeof items, nextCursor: string | null } } = await world.api.call(registrar.token, 'GET', `${job.result.candidates}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)
+      items.push(...page.body.items)
+      cursor = page.body.nextCursor
+    } while (cursor)
+    return items
+  }
+
+  return { ...world, registrar, household, event, ask, evaluate, screen }
 }

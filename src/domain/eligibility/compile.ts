@@ -4,6 +4,7 @@ import { nameOf, topLevel } from './evaluate.js'
 import type { FactValue } from './facts.js'
 import type { RuleLeaf, RuleNode } from './rule-tree.js'
 import { FactQuery, SQL_FACTS } from './sql-facts.js'
+import { LIVE_EVENTS } from './sql-history.js'
 
 const COMPARISONS = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' } as const
 
@@ -32,10 +33,20 @@ export function compileTree (q: FactQuery, node: RuleNode): RawBuilder<boolean> 
   return compileLeaf(q, node as RuleLeaf)
 }
 
-/** The criterion a person fails on, as evaluateTree's failedOn names it; null when none fails. */
-export function compileFailedOn (q: FactQuery, tree: RuleNode): RawBuilder<string | null> {
-  const cases = topLevel(tree).map((node) => sql`when not ${compileTree(q, node)} then ${nameOf(node)}`)
+/** One comparison as a boolean SQL expression (the evaluator's own lifetime criterion is one). */
+export function compileCriterion (q: FactQuery, leaf: RuleLeaf): RawBuilder<boolean> {
+  return compileLeaf(q, leaf)
+}
+
+/** The names a failing decision is given, in order, with the expression each stands for. */
+export function compileFailedOn (checks: Array<[name: string, holds: RawBuilder<boolean>]>): RawBuilder<string | null> {
+  const cases = checks.map(([name, holds]) => sql`when not ${holds} then ${name}`)
   return sql<string | null>`(case ${sql.join(cases, sql` `)} else null end)`
+}
+
+/** A tree's top-level nodes with their names, as evaluateTree's failedOn reads them. */
+export function compileTopLevel (q: FactQuery, tree: RuleNode): Array<[string, RawBuilder<boolean>]> {
+  return topLevel(tree).map((node) => [nameOf(node), compileTree(q, node)])
 }
 
 export interface EligibilityQuery {
@@ -50,22 +61,22 @@ export interface Selection {
   columns?: Record<string, RawBuilder<unknown>>
 }
 
+/** The standing service events of the as-of year, up to the as-of date: the claims a statement per claim has a row for. */
+const CLAIMS = (q: FactQuery) => sql`(
+  select e.id, e.person_id, e.date, e.details->>'service' as service from ${LIVE_EVENTS} e
+   where e.type = 'service' and e.date between ${`${q.year}-01-01`}::date and ${q.date})`
+
 /**
  * One statement over a region's persons: `select p.id as person_id, <columns> from
- * persons p join households h … where <where>`. Everything is compiled against one
- * FactQuery, so each derived table a fact needs is joined once, whichever trees, tiers
- * or columns use it.
+ * persons p join households h … where <where>`, or with `claims` one row per claim of
+ * the year (`cl`, with claim_id). Everything is compiled against one FactQuery, so each
+ * derived table a fact needs is joined once, whichever trees, tiers or columns use it.
  */
-export function compileSelection (query: EligibilityQuery, build: (q: FactQuery) => Selection): RawBuilder<{ person_id: string }> {
-  const q = new FactQuery(query.asOf)
+export function compileSelection (query: EligibilityQuery, build: (q: FactQuery) => Selection, options: { claims?: boolean } = {}): RawBuilder<{ person_id: string }> {
+  const q = new FactQuery(query.asOf, options)
   const { where, columns = {} } = build(q)
   const extra = Object.entries(columns).map(([name, expression]) => sql`, ${expression} as ${sql.ref(name)}`)
-  return sql<{ person_id: string }>`select p.id as person_id${sql.join(extra, sql``)}
-    from persons p join households h on h.id = p.household_id ${q.joins}
+  return sql<{ person_id: string }>`select p.id as person_id${q.claims ? sql`, cl.id as claim_id` : sql``}${sql.join(extra, sql``)}
+    from persons p join households h on h.id = p.household_id ${q.claims ? sql`join ${CLAIMS(q)} cl on cl.person_id = p.id` : sql``} ${q.joins}
    where ${inSubtree('h.region_code', query.regionCode)} and ${where}`
-}
-
-/** Everyone in a region for whom the tree holds. */
-export function compileEligible (tree: RuleNode, query: EligibilityQuery, columns: (q: FactQuery) => Record<string, RawBuilder<unknown>> = () => ({})) {
-  return compileSelection(query, (q) => ({ where: compileTree(q, tree), columns: columns(q) }))
 }

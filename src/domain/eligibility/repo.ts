@@ -6,6 +6,8 @@ export interface OutcomeRow {
   outcome: 'candidate' | 'gain' | 'loss'
   position: number
   person_id: string
+  /** For a programme decided per claim: the claim (service event) of the line. */
+  claim_id: string | null
   amount_fen: number | null
   criterion: string | null
   /** Null when the person has since left the caller's region. */
@@ -24,12 +26,12 @@ export interface OutcomeRow {
 export async function listOutcomes (db: Kysely<DB>, jobId: string, scope: string, filter: { outcome?: string, after?: [string, number] }, limit: number) {
   const [afterOutcome, afterPosition] = filter.after ?? ['', 0]
   const { rows } = await sql<OutcomeRow>`
-    select page.outcome, page.position, page.person_id, page.amount_fen, page.criterion,
+    select page.outcome, page.position, page.person_id, page.claim_id, page.amount_fen, page.criterion,
            p.household_id, h.region_code, p.name, p.id_number_cipher, p.id_number_key, p.id_number_masked
       from (
-        select l.outcome, u.position::int as position, u.person_id, u.amount_fen, u.criterion
+        select l.outcome, u.position::int as position, u.person_id, u.claim_id, u.amount_fen, u.criterion
           from eligibility_lists l
-          cross join lateral unnest(l.person_ids, l.amounts_fen, l.criteria) with ordinality as u (person_id, amount_fen, criterion, position)
+          cross join lateral unnest(l.person_ids, l.claim_ids, l.amounts_fen, l.criteria) with ordinality as u (person_id, claim_id, amount_fen, criterion, position)
          where l.job_id = ${jobId} ${filter.outcome ? sql`and l.outcome = ${filter.outcome}` : sql``}
            and (l.outcome, u.position) > (${afterOutcome}, ${afterPosition})
          order by l.outcome, u.position

@@ -14,7 +14,7 @@ import { seesWholeIdNumber } from '../registry/people.js'
 import { listOutcomes } from './repo.js'
 import { SCREENING, SIMULATION } from './jobs.js'
 import {
-  Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
+  Claim, Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
   type EvaluationRequest as EvaluationBody, type OutcomeItem as OutcomeItemBody, type ScreeningRequest as ScreeningBody, type SimulationRequest as SimulationBody,
 } from './schemas.js'
 import { evaluatePerson, startScreening, startSimulation } from './service.js'
@@ -26,7 +26,7 @@ const isOutcomeKey = (value: unknown): value is [string, number] =>
   Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isSafeInteger(value[1])
 
 export default async function eligibilityRoutes (app: FastifyInstance) {
-  for (const schema of [EvaluationRequest, Criterion, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
+  for (const schema of [EvaluationRequest, Criterion, Claim, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
 
   app.post<{ Body: EvaluationBody }>('/eligibility/evaluations', {
     config: { roles: ANY_OFFICER },
@@ -34,9 +34,9 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
       operationId: 'evaluateEligibility',
       tags: ['eligibility'],
       summary: 'Does a person qualify for a programme on a date, and why',
-      description: 'Evaluates the active rule version for one person and answers every criterion with the person\'s value, and the amount and its funding split for the period.',
+      description: 'Evaluates the active rule version for one person (for a programme decided per claim, one claim of theirs) and answers every criterion with the person\'s value, and the amount and its funding split for the period.',
       body: Type.Ref('EvaluationRequest'),
-      response: { 200: Type.Ref('Evaluation'), ...problemResponses(400, 401, 403, 404, 409) },
+      response: { 200: Type.Ref('Evaluation'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
   }, async (request) => evaluatePerson(app.db, actingOf(request), request.body))
 
@@ -98,6 +98,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
         // A person who has since left the caller's region is left out of the page.
         items: page.filter((row) => row.region_code !== null).map((row): OutcomeItemBody => ({
           personId: row.person_id,
+          claimId: row.claim_id,
           householdId: row.household_id!,
           regionCode: row.region_code!,
           name: row.name!,

@@ -41,6 +41,11 @@ export const RuleNodeSchema = Type.Object({
   params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'The fact\'s parameters, for facts that take them (a date range, an age).' })),
 }, { $id: 'RuleNode', additionalProperties: false, description: 'A node of a rule tree: exactly one of all, any, not, or a comparison (fact, op, value).' })
 
+/** The ids of the evaluator's own criteria (guards.ts), which a rule may not use. */
+export const LIFETIME = 'lifetime'
+export const OWED = 'owed'
+const RESERVED_IDS: readonly string[] = [LIFETIME, OWED]
+
 const MAX_NODES = 500
 const MAX_DEPTH = 20
 
@@ -62,6 +67,7 @@ export function checkRuleTree (tree: RuleNode, path: string): TreeError[] {
       return
     }
     if (node.id !== undefined) {
+      if (RESERVED_IDS.includes(node.id)) errors.push({ code: 'rule_reserved_id', path: `${at}/id`, message: `The id ${node.id} names the evaluator's own criterion; choose another.` })
       if (ids.has(node.id)) errors.push({ code: 'rule_duplicate_id', path: `${at}/id`, message: `The id ${node.id} is used twice in this tree.` })
       ids.add(node.id)
     }

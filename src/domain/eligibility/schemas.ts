@@ -9,13 +9,14 @@ const factValue = (description: string) => Type.Union([Type.Integer(), Type.Bool
 export const EvaluationRequest = Type.Object({
   programCode: Type.String({ pattern: PROGRAM_CODE_PATTERN, description: 'The programme, e.g. RURAL_REWARD.' }),
   personId: Type.String({ format: 'uuid', description: 'The person evaluated.' }),
-  asOf: Type.Optional(calendarDate('The date the facts are taken on; its year is the payment year. Today (Asia/Shanghai) when omitted.')),
+  asOf: Type.Optional(calendarDate('The date the facts are taken on; its year is the payment year. Today (Asia/Shanghai) when omitted; for a claim, its service date.')),
+  claimId: Type.Optional(Type.String({ format: 'uuid', description: 'For a programme decided per claim (FREE_SERVICES): the claim, one of the person\'s `service` events; required for such a programme, refused for others. The claim is priced by the price list in force on its service date.' })),
 }, { $id: 'EvaluationRequest', additionalProperties: false, description: 'Does a person qualify for a programme, and why.' })
 
 export const Criterion = Type.Object({
   id: Type.String({ description: 'The criterion\'s id in the rule tree.' }),
   label: Type.String({ description: 'What it means.' }),
-  fact: Type.String({ description: 'The fact compared.' }),
+  fact: Type.String({ description: 'The fact compared; `amount` for the evaluator\'s own check that something is owed (criterion `owed`).' }),
   params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]), { description: 'The fact\'s parameters.' })),
   op: Type.String({ description: 'The comparison.' }),
   passed: Type.Boolean({ description: 'Whether the person meets it.' }),
@@ -23,15 +24,22 @@ export const Criterion = Type.Object({
   expected: Type.Union([Type.Integer(), Type.Boolean(), Type.String(), Type.Array(Type.Union([Type.Integer(), Type.String()]))], { description: 'The value the rule compares with.' }),
 }, { $id: 'Criterion', additionalProperties: false, description: 'One criterion of a decision.' })
 
+export const Claim = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'The claim: the id of its `service` event.' }),
+  service: Type.String({ description: 'The service done, as the event records it (iud_insertion, sterilisation …).' }),
+  date: calendarDate('The service date; the price list in force on it prices the claim.'),
+}, { $id: 'Claim', additionalProperties: false, description: 'A claim for a free family-planning service: one service event.' })
+
 export const Evaluation = Type.Object({
   eligible: Type.Boolean({ description: 'Whether the person qualifies on the as-of date.' }),
   programCode: Type.String({ description: 'The programme.' }),
   ruleVersion: Type.Integer({ description: 'The rule version applied (the active one).' }),
   personId: Type.String({ format: 'uuid', description: 'The person.' }),
   asOf: calendarDate('The date the facts were taken on.'),
-  period: Type.String({ description: 'The period the amount is for: the year (2010), or the date of a one-time award.' }),
-  criteria: Type.Array(Type.Ref('Criterion'), { description: 'Every criterion of the rules, in order, with the person\'s value.' }),
-  failedOn: Type.Union([Type.String(), Type.Null()], { description: 'When not eligible: the first top-level criterion the person fails.' }),
+  period: Type.String({ description: 'The period the amount is for: the year (2010), the date of a one-time award, or for a claim the claim\'s id (one payment per claim).' }),
+  claim: Type.Union([Type.Ref('Claim'), Type.Null()], { description: 'The claim decided, for a programme decided per claim; null otherwise.' }),
+  criteria: Type.Array(Type.Ref('Criterion'), { description: 'Every criterion, in order, with the person\'s value: first `lifetime` (the person lives in the period decided), then the rules\' own, and last, for a programme that pays, `owed` (something is owed for the period).' }),
+  failedOn: Type.Union([Type.String(), Type.Null()], { description: 'When not eligible: the first top-level criterion the person fails (`lifetime` and `owed` included).' }),
   amount: Type.Union([Money('What the person is owed for the period.'), Type.Null()], { description: 'What the person is owed for the period; null when not eligible or when the programme pays per claim or not in money.' }),
   funding: Type.Array(Type.Object({
     source: Type.Enum([...FUND_SOURCES], { description: 'The fund.' }),
@@ -63,6 +71,7 @@ export const OutcomeItem = Type.Object({
   regionCode: Type.String({ description: 'The household\'s region.' }),
   name: Type.String({ description: 'The name.' }),
   idNumber: Type.String({ description: 'The ID number, masked unless your role needs it whole.' }),
+  claimId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'For a programme decided per claim: the claim (its service event) this line is for; null otherwise.' }),
   outcome: Type.Enum([...OUTCOMES], { description: 'candidate: qualifies and is not yet a beneficiary; gain or loss: would qualify or stop qualifying under the simulated version.' }),
   failedOn: Type.Union([Type.String(), Type.Null()], { description: 'For a loss: the criterion of the simulated version the person fails.' }),
   amount: Type.Union([Money('The amount for the year.'), Type.Null()], { description: 'For a candidate or a gain: the amount for the year; for a loss: the amount the active version pays. Null when not money.' }),
@@ -71,7 +80,7 @@ export const OutcomeItem = Type.Object({
 export const OutcomePage = pageOf(Type.Ref('OutcomeItem'), 'OutcomePage', 'A page of the persons a screening or simulation found.')
 
 export type EvaluationRequest = Static<typeof EvaluationRequest>
-export type Evaluation = Static<typeof Evaluation>
+export type Evaluation = Omit<Static<typeof Evaluation>, 'claim'> & { claim: Static<typeof Claim> | null }
 export type ScreeningRequest = Static<typeof ScreeningRequest>
 export type SimulationRequest = Static<typeof SimulationRequest>
 export type OutcomeItem = Static<typeof OutcomeItem>

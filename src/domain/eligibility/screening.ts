@@ -2,8 +2,9 @@ import { sql } from 'kysely'
 import type { JobRun } from '../jobs/define.js'
 import { formatFen } from '../money.js'
 import { ruleSetFor } from '../programs/service.js'
-import { compileAmount } from './amounts.js'
-import { compileEligible, compileFailedOn, compileSelection, compileTree } from './compile.js'
+import { perClaim } from './claims.js'
+import { compileSelection } from './compile.js'
+import { compileDecision, compileQualified } from './sql-decision.js'
 
 import type { ScreeningInput, SimulationInput } from './jobs.js'
 
@@ -11,7 +12,8 @@ const money = (fen: number | string | null) => fen === null ? null : formatFen(N
 
 /**
  * Screens a region: the compiled rules find everyone who qualifies, with the amount for
- * the year, and the list is written as the job's candidates. Until cases exist every
+ * the year (for a programme decided per claim, every claim of the year that qualifies,
+ * with its price), and the list is written as the job's candidates. Until cases exist every
  * qualifying person is a candidate; the workflow subtracts its beneficiaries here.
  *
  * The statement runs as CREATE TABLE AS, which PostgreSQL may give a parallel plan
@@ -21,18 +23,21 @@ const money = (fen: number | string | null) => fen === null ? null : formatFen(N
 export async function screenProgram ({ job, input, db, progress }: JobRun<ScreeningInput>) {
   const ruleSet = await ruleSetFor(db, input.programCode, input.ruleVersion)
   await progress(0, 1)
-  const eligible = compileEligible(ruleSet.rules, input, (q) => ({ amount_fen: compileAmount(q, ruleSet.amounts) }))
+  const eligible = compileQualified(ruleSet, input)
+  const claims = perClaim(ruleSet)
+  const order = claims ? sql`order by e.person_id, e.claim_id` : sql`order by e.person_id`
   const { qualified, amount } = await db.transaction().execute(async (trx) => {
     await sql`
       create temporary table screening_found on commit drop as
       select count(*)::int as qualified, sum(e.amount_fen)::text as amount,
-             coalesce(array_agg(e.person_id order by e.person_id), '{}') as person_ids,
-             coalesce(array_agg(e.amount_fen order by e.person_id), '{}') as amounts_fen
+             coalesce(array_agg(e.person_id ${order}), '{}') as person_ids,
+             ${claims ? sql`coalesce(array_agg(e.claim_id ${order}), '{}')` : sql`null::uuid[]`} as claim_ids,
+             coalesce(array_agg(e.amount_fen ${order}), '{}') as amounts_fen
         from (${eligible}) e
     `.execute(trx)
     await sql`
-      insert into eligibility_lists (job_id, outcome, person_ids, amounts_fen)
-      select ${job.id}::uuid, 'candidate', person_ids, amounts_fen from screening_found
+      insert into eligibility_lists (job_id, outcome, person_ids, claim_ids, amounts_fen)
+      select ${job.id}::uuid, 'candidate', person_ids, claim_ids, amounts_fen from screening_found
     `.execute(trx)
     return (await sql<{ qualified: number, amount: string | null }>`select qualified, amount from screening_found`.execute(trx)).rows[0]!
   })
@@ -52,38 +57,43 @@ export async function screenProgram ({ job, input, db, progress }: JobRun<Screen
 
 /**
  * Simulates a rule version against the active one over a region: one statement
- * compiles both trees and both amount schedules over the same facts for everyone who
- * qualifies under either; persons for whom the answers differ are kept as gains or
- * losses (with the criterion they fail), and the year's cost under each is summed.
+ * compiles both decisions over the same facts for everyone who qualifies under either
+ * (a row per claim when either version is decided per claim); rows for which the
+ * answers differ are kept as gains or losses (with the criterion failed), and the
+ * year's cost under each is summed.
  */
 export async function simulateRuleVersion ({ job, input, db, progress }: JobRun<SimulationInput>) {
   const simulated = await ruleSetFor(db, input.programCode, input.ruleVersion)
   const active = input.activeVersion === null ? null : await ruleSetFor(db, input.programCode, input.activeVersion)
   await progress(0, 1)
+  const claims = perClaim(simulated) || (active !== null && perClaim(active))
   const selection = compileSelection(input, (q) => {
-    const now = active ? compileTree(q, active.rules) : sql<boolean>`false`
-    const then = compileTree(q, simulated.rules)
+    const now = active ? compileDecision(q, active) : null
+    const then = compileDecision(q, simulated)
+    const heldNow = now ? now.eligible : sql<boolean>`false`
     return {
-      where: sql<boolean>`(${now} or ${then})`,
+      where: sql<boolean>`(${heldNow} or ${then.eligible})`,
       columns: {
-        held_now: now,
-        held_then: then,
-        failed_on: compileFailedOn(q, simulated.rules),
-        amount_now: active ? compileAmount(q, active.amounts) : sql`null::bigint`,
-        amount_then: compileAmount(q, simulated.amounts),
+        held_now: heldNow,
+        held_then: then.eligible,
+        failed_on: then.failedOn,
+        amount_now: now ? now.amount : sql`null::bigint`,
+        amount_then: then.amount,
       },
     }
-  })
+  }, { claims })
+  const order = claims ? sql`order by person_id, claim_id` : sql`order by person_id`
+  const claimIds = claims ? sql`coalesce(array_agg(claim_id ${order}), '{}')` : sql`null::uuid[]`
   const result = await db.transaction().execute(async (trx) => {
     await sql`create temporary table simulated on commit drop as ${selection}`.execute(trx)
     await sql`
-      insert into eligibility_lists (job_id, outcome, person_ids, amounts_fen, criteria)
-      select ${job.id}::uuid, 'gain', coalesce(array_agg(person_id order by person_id), '{}'),
-             coalesce(array_agg(amount_then order by person_id), '{}'), null
+      insert into eligibility_lists (job_id, outcome, person_ids, claim_ids, amounts_fen, criteria)
+      select ${job.id}::uuid, 'gain', coalesce(array_agg(person_id ${order}), '{}'), ${claimIds},
+             coalesce(array_agg(amount_then ${order}), '{}'), null
         from simulated where held_then and not held_now
       union all
-      select ${job.id}::uuid, 'loss', coalesce(array_agg(person_id order by person_id), '{}'),
-             coalesce(array_agg(amount_now order by person_id), '{}'), coalesce(array_agg(failed_on order by person_id), '{}')
+      select ${job.id}::uuid, 'loss', coalesce(array_agg(person_id ${order}), '{}'), ${claimIds},
+             coalesce(array_agg(amount_now ${order}), '{}'), coalesce(array_agg(failed_on ${order}), '{}')
         from simulated where held_now and not held_then
     `.execute(trx)
     return (await sql<{ now_count: number, then_count: number, cost_now: string | null, cost_then: string | null, gains: number, losses: number }>`

@@ -4,43 +4,36 @@ import type { Acting } from '../identity/acting.js'
 import { enqueueJob } from '../jobs/define.js'
 import { jobNotFound } from '../jobs/errors.js'
 import { findJob, type JobRow } from '../jobs/repo.js'
-import { formatFen } from '../money.js'
 import { activeVersionNumber, ruleSetFor } from '../programs/service.js'
-import type { RuleSet } from '../programs/versions.js'
 import { requireRegion } from '../regions/service.js'
 import { personNotFound } from '../registry/errors.js'
-import { amountFor, fundingFor } from './amounts.js'
-import { screeningNotFinished, yearInFuture } from './errors.js'
-import { evaluateTree } from './evaluate.js'
-import { loadFactSources, PersonFacts, type FactSources } from './person-facts.js'
+import { claimOf, perClaim } from './claims.js'
+import { decide, type Decided } from './decision.js'
+import { claimAfterAsOf, claimNotApplicable, claimNotFound, claimRequired, screeningNotFinished, yearInFuture } from './errors.js'
+import { loadFactSources } from './fact-sources.js'
 import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
 import { SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './jobs.js'
 
-/** One person against a rule set, in TypeScript: the decision, its trace, and what is owed for the period. */
-export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string): Omit<Evaluation, 'programCode' | 'ruleVersion' | 'personId'> {
-  const facts = new PersonFacts(sources, asOf)
-  const decision = evaluateTree(ruleSet.rules, (leaf) => facts.get(leaf.fact, leaf.params))
-  const once = ruleSet.amounts.per === 'once'
-  const period = once ? asOf : asOf.slice(0, 4)
-  const amountFen = decision.passed ? amountFor(ruleSet.amounts, facts, sources.person) : null
-  return {
-    eligible: decision.passed,
-    asOf,
-    period,
-    criteria: decision.criteria,
-    failedOn: decision.failedOn,
-    amount: amountFen === null ? null : formatFen(amountFen),
-    funding: amountFen === null ? [] : fundingFor(ruleSet.funding, once ? asOf : `${period}-01-01`, amountFen)
-      .map((part) => ({ source: part.source as Evaluation['funding'][number]['source'], amount: formatFen(part.fen) })),
-  }
-}
-
+/**
+ * Evaluates the active version for a person, or for a programme decided per claim, one
+ * claim of theirs: the claim is decided on its service date unless the request names a
+ * later as-of date. Without an as-of date, the clock's today.
+ */
 export async function evaluatePerson (db: Kysely<DB>, acting: Acting, request: EvaluationRequest): Promise<Evaluation> {
   const ruleSet = await ruleSetFor(db, request.programCode)
   const sources = await loadFactSources(db, request.personId, acting.scope)
   if (!sources) throw personNotFound(request.personId)
-  const asOf = request.asOf ?? await acting.clock.today()
-  return { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, personId: request.personId, ...decide(ruleSet, sources, asOf) }
+  const answer = (decided: Decided) => ({ programCode: ruleSet.programCode, ruleVersion: ruleSet.version, personId: request.personId, ...decided })
+  if (!perClaim(ruleSet)) {
+    if (request.claimId !== undefined) throw claimNotApplicable('/body/claimId', ruleSet.programCode)
+    return answer(decide(ruleSet, sources, request.asOf ?? await acting.clock.today()))
+  }
+  if (request.claimId === undefined) throw claimRequired('/body/claimId', ruleSet.programCode)
+  const claim = claimOf(sources, request.claimId)
+  if (!claim) throw claimNotFound(request.personId, request.claimId)
+  const asOf = request.asOf ?? claim.date
+  if (asOf < claim.date) throw claimAfterAsOf('/body/asOf', claim.date, asOf)
+  return answer(decide(ruleSet, sources, asOf, claim))
 }
 
 /** The date a year's screening takes its facts on: 31 December of a past year, today in the current one. */

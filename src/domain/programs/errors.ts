@@ -10,7 +10,7 @@ export const districtScopeRequired = defineProblem(403, 'district_scope_required
 /** What a rule version's checks can find wrong, each with the path of the bad node or field. */
 export const RULE_VERSION_CODES = [
   'rule_invalid_node', 'rule_unknown_fact', 'rule_unknown_operator', 'rule_operator_not_for_fact', 'rule_value_type', 'rule_params',
-  'rule_duplicate_id', 'rule_too_large', 'amounts_schedule_order', 'amounts_tier_invalid', 'funding_order', 'funding_shares',
+  'rule_duplicate_id', 'rule_reserved_id', 'rule_too_large', 'amounts_schedule_order', 'amounts_tier_invalid', 'funding_order', 'funding_shares',
   'payment_frequency', 'workflow_steps',
 ] as const
 
