@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { regionCode } from '../regions/schemas.js'
+import { PROBLEMS } from './findings.js'
 
 const nullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
 
@@ -40,19 +41,18 @@ export const AuditEventQuery = Type.Object({
 }, { additionalProperties: false })
 
 export const AuditVerification = Type.Object({
-  valid: Type.Boolean({ description: 'True when nothing was altered, removed or inserted around the audit mechanism.' }),
+  valid: Type.Boolean({ description: 'True when nothing was altered, removed or inserted around the audit mechanism (and, with since, the trail extends that head).' }),
   rowsChecked: Type.Integer({ description: 'Rows recomputed.' }),
   blocksChecked: Type.Integer({ description: 'Sealed blocks recomputed.' }),
   firstBroken: Type.Union([
     Type.Object({
-      seq: Type.Union([Type.Integer(), Type.Null()], { description: 'The first broken row (null when only a lane head disagrees).' }),
-      problem: Type.Enum(['row_altered', 'row_unsealed', 'rows_missing', 'block_mismatch', 'chain_broken', 'head_mismatch'], {
-        description: 'What is wrong there.',
-      }),
+      seq: Type.Union([Type.Integer(), Type.Null()], { description: 'The row named: see docs/audit.md for which row each problem names. Null for head_mismatch and not_extended, which concern lanes, not rows.' }),
+      lane: Type.Union([Type.Integer(), Type.Null()], { description: 'The lane of the block or head concerned; null for a row checked alone (by its own hash, or with no block).' }),
+      problem: Type.Enum([...PROBLEMS], { description: 'What is wrong there (docs/audit.md, "Verification").' }),
       detail: Type.String({ description: 'What was found, for a person to read.' }),
     }, { additionalProperties: false }),
     Type.Null(),
-  ], { description: 'The first thing found broken, in row order; null when valid.' }),
+  ], { description: 'The first thing found broken: the lowest row named, ties in the order of the checks; lanes after rows; null when valid.' }),
 }, { $id: 'AuditVerification', additionalProperties: false, description: 'The result of recomputing the audit trail.' })
 
 export interface AuditEventQuery {
