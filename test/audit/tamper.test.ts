@@ -7,12 +7,13 @@ import { verifyAuditTrail } from '../../src/domain/audit/verify.js'
 import { systemClock } from '../../src/domain/clock/clock.js'
 import { systemActing } from '../../src/domain/identity/acting.js'
 import { apiOf, districtAdmin, testConfig, testDatabase } from '../helper.js'
-import { answersAfter, asSuperuser } from './support.js'
+import { answersAfter, asSuperuser, exportText, runVerifier, scratch } from './support.js'
 
 // One trail: single-row transactions (regions made through the API) and two
 // transactions of three rows each, then a last region. Each case tampers with it inside
 // a transaction that is rolled back, as a database superuser would (triggers off), and
-// asks the service's verification.
+// asks both the service's verification and the standalone verifier, on the export of
+// the tampered trail: they must give the same answer, and the expected one.
 const config = testConfig()
 const { database } = await testDatabase(t, config)
 const app = await build({ config, database })
@@ -20,6 +21,7 @@ t.teardown(() => app.close())
 const db = database.db
 const admin = await districtAdmin(database, config)
 const api = apiOf(app)
+const write = await scratch(t)
 
 const township = (n: string) => api.call(admin, 'POST', '/v1/regions', { code: `420102.${n}`, name: `镇${n}`, level: 'township', parentCode: '420102' })
 for (const n of ['001', '002', '003']) await township(n)
@@ -180,18 +182,24 @@ const cases: Case[] = [
   },
 ]
 
-t.test('the untouched trail is valid', async (t) => {
-  t.match(await verifyAuditTrail(db), { valid: true, firstBroken: null })
+t.test('the untouched trail: both say valid', async (t) => {
+  const service = await verifyAuditTrail(db)
+  t.match(service, { valid: true, firstBroken: null })
+  const tool = await runVerifier(await write('intact.ndjson', await exportText(db)))
+  t.equal(tool.code, 0, tool.stderr)
+  t.same(tool.result, service)
 })
 
 for (const each of cases) {
   t.test(each.name, async (t) => {
-    const { service } = await answersAfter(db, each.tamper)
+    const { service, tool } = await answersAfter(db, write, each.name, each.tamper)
     t.equal(service.valid, false)
     const { detail, seq, ...rest } = each.expected
     t.match(service.firstBroken, rest)
     if (seq !== null) t.equal(service.firstBroken?.seq, seq, 'names the row')
     if (detail) t.match(service.firstBroken?.detail, detail)
+    t.equal(tool.code, 1, tool.stderr)
+    t.same(tool.result, service, 'the standalone verifier gives the same answer')
   })
 }
 

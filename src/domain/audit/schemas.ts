@@ -2,6 +2,7 @@ import Type from 'typebox'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { regionCode } from '../regions/schemas.js'
 import { PROBLEMS } from './findings.js'
+import { TRAIL_HEAD_PATTERN } from './head.js'
 
 const nullableString = (description: string) => Type.Union([Type.String(), Type.Null()], { description })
 
@@ -54,6 +55,32 @@ export const AuditVerification = Type.Object({
     Type.Null(),
   ], { description: 'The first thing found broken: the lowest row named, ties in the order of the checks; lanes after rows; null when valid.' }),
 }, { $id: 'AuditVerification', additionalProperties: false, description: 'The result of recomputing the audit trail.' })
+
+const trailHead = (description: string) => Type.String({ pattern: TRAIL_HEAD_PATTERN, maxLength: 1024, description })
+
+export const AuditVerifyQuery = Type.Object({
+  since: Type.Optional(trailHead('A head recorded earlier from GET /v1/audit/head: the trail must also still extend it.')),
+}, { additionalProperties: false })
+
+export const AuditExportQuery = Type.Object({
+  since: Type.Optional(trailHead('A head recorded earlier from GET /v1/audit/head: export only what was sealed after it (and rows sealed by no block).')),
+}, { additionalProperties: false })
+
+export const AuditLaneHead = Type.Object({
+  lane: Type.Integer({ description: 'The lane, 0–31.' }),
+  blockCount: Type.Integer({ description: 'Blocks sealed on the lane.' }),
+  headHash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'The hash of its last block, in hex (64 zeros for an empty lane).' }),
+}, { $id: 'AuditLaneHead', additionalProperties: false, description: 'The head of one lane.' })
+
+export const AuditHead = Type.Object({
+  head: Type.String({ description: 'The trail head to record: the 32 lanes\' block counts and the SHA-256 of their last hashes (docs/audit.md). Pass it later as since.' }),
+  lanes: Type.Array(Type.Ref('AuditLaneHead'), { description: 'Each lane\'s head, in lane order.' }),
+  readAt: Type.String({ format: 'date-time', description: 'When the head was read, by the service\'s clock.' }),
+}, { $id: 'AuditHead', additionalProperties: false, description: 'The current head of the audit trail, for an auditor to record and check later.' })
+
+export interface AuditSinceQuery {
+  since?: string
+}
 
 export interface AuditEventQuery {
   entityType?: string
