@@ -91,7 +91,7 @@ const commands: Record<string, Command> = {
   worker: () => runWorker(),
 
   'verify-audit': () => withDatabase(async (database) => {
-    const result = await verifyAuditTrail(database.db)
+    const result = await verifyAuditTrail(database.db, { parallel: database.engine === 'postgres' })
     console.log(`${result.rowsChecked} rows in ${result.blocksChecked} sealed blocks checked`)
     if (result.valid) {
       console.log('valid: nothing was altered or removed')

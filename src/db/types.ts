@@ -68,6 +68,8 @@ export interface AuditEventsTable {
   changes: JSONColumnType<Record<string, unknown> | null, string | null, string | null>
   /** Set by the database as the row is inserted. */
   row_hash: ColumnType<Buffer, never, never>
+  /** The format of row_hash (docs/audit.md); set by the database as the row is inserted. */
+  hash_version: ColumnType<number, never, never>
 }
 
 export interface AuditLanesTable {
@@ -87,6 +89,10 @@ export interface AuditBlocksTable {
   prev_hash: Buffer
   hash: Buffer
   sealed_at: CreatedAt
+  /** The format of the block's hash and of its rows' hashes (docs/audit.md). */
+  hash_version: number
+  /** The row hashes the block sealed, concatenated in seq order; null in format 1. */
+  row_hashes: Buffer | null
 }
 
 export type HukouType = 'agricultural' | 'rural_resident' | 'non_agricultural'

@@ -3,6 +3,7 @@ import type { DB } from '../../db/types.js'
 import { decodeCursor, isInteger, toPage } from '../../http/paging.js'
 import type { Acting } from '../identity/acting.js'
 import { listedRegion } from '../regions/service.js'
+import { formatHead, headOf, readLanes } from './head.js'
 import { listAuditEvents } from './repo.js'
 import type { AuditEventQuery } from './schemas.js'
 
@@ -38,4 +39,14 @@ export async function listAuditTrail (db: Kysely<DB>, acting: Acting, query: Aud
     afterSeq: decodeCursor(query.cursor, isInteger),
   }, query.limit)
   return toPage(rows, query.limit, (row) => row.seq, toAuditEvent)
+}
+
+/** The trail's head now: what an auditor records, to check later that the trail still extends it. */
+export async function readTrailHead (db: Kysely<DB>, acting: Acting) {
+  const lanes = await readLanes(db)
+  return {
+    head: formatHead(headOf(lanes)),
+    lanes: lanes.map((lane) => ({ lane: lane.lane, blockCount: lane.blockCount, headHash: lane.headHash.toString('hex') })),
+    readAt: (await acting.clock.now(db)).toISOString(),
+  }
 }

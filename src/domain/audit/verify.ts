@@ -1,155 +1,120 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
+import { brokenBlocks, firstAlteredRow, firstBrokenHead, firstBrokenLink, firstDifference, firstFreeSeq, seqHeld, type BrokenBlock } from './checks.js'
+import { earlier, found, type BlockPlace, type Finding } from './findings.js'
+import { checkExtends, type TrailHead } from './head.js'
 
-export type BreakKind = 'row_altered' | 'row_unsealed' | 'rows_missing' | 'block_mismatch' | 'chain_broken' | 'head_mismatch'
+export type { Finding, Problem } from './findings.js'
 
 export interface AuditVerification {
   valid: boolean
   rowsChecked: number
   blocksChecked: number
-  /** The first thing found broken, in row order; null when the trail is intact. */
-  firstBroken: { seq: number | null, problem: BreakKind, detail: string } | null
+  /** The first thing found broken (docs/audit.md, "Verification"); null when the trail is intact. */
+  firstBroken: Finding | null
 }
 
-type Break = NonNullable<AuditVerification['firstBroken']>
+type Ranked = { finding: Finding, check: number } | null
 
-interface BlockProblem {
-  broken_seq: number
-  unsealed: boolean
-  present: number | null
-  sealed: number | null
-  first_seq: number | null
-  last_seq: number | null
-  lane: number | null
-  lane_seq: number | null
-}
+/** The checks in the order that breaks a tie between findings naming the same row. */
+const ROWS = 1
+const BLOCKS = 2
+const ROWS_AGAINST_BLOCKS = 3
 
 /**
  * Recomputes the whole trail in one consistent snapshot: every row against its hash,
- * every transaction's rows against the block that sealed them, every block against
- * its predecessor on its lane, and every lane's head against its last block.
+ * every block against its hash and its predecessor on its lane, every transaction's
+ * rows against what its block sealed, then every lane's head against its last block,
+ * and, when a head recorded earlier is given, that the trail still extends it.
  */
-export async function verifyAuditTrail (db: Kysely<DB>): Promise<AuditVerification> {
+export async function verifyAuditTrail (db: Kysely<DB>, options: VerifyOptions = {}): Promise<AuditVerification> {
+  // In a transaction it is given, it reads what that transaction sees.
+  if (db.isTransaction) return verifyIn(db, null, options)
+  return snapshot(db, (trx) => verifyIn(trx, options.parallel ? db : null, options))
+}
+
+export interface VerifyOptions {
+  /** A head recorded earlier, which the trail must still extend. */
+  since?: TrailHead
+  /**
+   * Let the grouped scan of blocks run on a second session beside the parallel scan of
+   * rows, in the same snapshot: for PostgreSQL. The embedded engine has one session.
+   */
+  parallel?: boolean
+}
+
+/** A read-only transaction on one snapshot, with room to sort each transaction's rows in memory. */
+function snapshot<T> (db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>, imported?: string): Promise<T> {
   return db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-    const rows = await checkRows(trx)
-    const blocks = await checkBlocks(trx)
-    const firstInRowOrder = [rows.broken, blocks.broken]
-      .filter((found): found is Break => found !== null)
-      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))[0]
-    const firstBroken = firstInRowOrder ?? await firstBrokenLink(trx) ?? await firstBrokenHead(trx)
-    return { valid: firstBroken === null, rowsChecked: rows.count, blocksChecked: blocks.count, firstBroken }
+    if (imported !== undefined) await sql`set transaction snapshot ${sql.lit(imported)}`.execute(trx)
+    await sql`set local work_mem = '64MB'`.execute(trx)
+    return work(trx)
   })
 }
 
-/** Every row against its own hash: one scan, which PostgreSQL runs in parallel. */
-async function checkRows (db: Kysely<DB>): Promise<{ count: number, broken: Break | null }> {
-  const { rows } = await sql<{ rows: number, altered_seq: number | null }>`
-    select count(*) as rows, min(seq) filter (where row_hash is distinct from audit_row_hash(e)) as altered_seq
-      from audit_events e
-  `.execute(db)
-  const { rows: count, altered_seq: seq } = rows[0]!
-  return {
-    count,
-    broken: seq === null
-      ? null
-      : { seq, problem: 'row_altered', detail: `Row ${seq} does not match its hash: its content was changed after it was written.` },
+async function verifyIn (trx: Kysely<DB>, sessions: Kysely<DB> | null, options: VerifyOptions): Promise<AuditVerification> {
+  let rows: Awaited<ReturnType<typeof firstAlteredRow>>
+  let blocks: Awaited<ReturnType<typeof brokenBlocks>>
+  if (sessions) {
+    const exported = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx)
+    ;[rows, blocks] = await Promise.all([firstAlteredRow(trx), snapshot(sessions, brokenBlocks, exported.rows[0]!.id)])
+  } else {
+    rows = await firstAlteredRow(trx)
+    blocks = await brokenBlocks(trx)
   }
-}
-
-/** Each transaction's rows, in order, against the block that sealed them. */
-async function checkBlocks (db: Kysely<DB>): Promise<{ count: number, broken: Break | null }> {
-  const counted = await sql<{ blocks: number }>`select count(*) as blocks from audit_blocks`.execute(db)
-  const { rows } = await sql<BlockProblem>`
-    with per_transaction as (
-      select txid, count(*) as row_count, min(seq) as first_seq,
-             sha256(string_agg(row_hash, ''::bytea order by seq)) as digest
-        from audit_events
-       group by txid
-    )
-    select case when b.txid is null then t.first_seq else b.first_seq end as broken_seq,
-           b.txid is null as unsealed, t.row_count as present, b.row_count as sealed,
-           b.first_seq, b.last_seq, b.lane, b.lane_seq
-      from per_transaction t
-      full join audit_blocks b on b.txid = t.txid
-     where b.txid is null
-        or t.txid is null
-        or t.row_count <> b.row_count
-        or t.digest <> b.rows_digest
-     order by broken_seq
-     limit 1
-  `.execute(db)
-  return { count: counted.rows[0]!.blocks, broken: rows[0] ? await describeBlockProblem(db, rows[0]) : null }
-}
-
-async function describeBlockProblem (db: Kysely<DB>, problem: BlockProblem): Promise<Break> {
-  if (problem.unsealed) {
-    return { seq: problem.broken_seq, problem: 'row_unsealed', detail: `Row ${problem.broken_seq} belongs to no sealed block: it was written around the audit mechanism.` }
+  const link = await firstBrokenLink(trx)
+  let first: Ranked = rows.seq === null ? null : { finding: found.rowAltered(rows.seq), check: ROWS }
+  if (link) {
+    const place = placeOf(link)
+    first = earlier(first, { finding: link.altered ? found.blockAltered(place) : found.linkBroken(place), check: BLOCKS })
   }
-  const block = `block ${problem.lane_seq} of lane ${problem.lane} (rows ${problem.first_seq}–${problem.last_seq})`
-  if ((problem.present ?? 0) < (problem.sealed ?? 0)) {
-    const missing = await firstMissingSeq(db, problem.first_seq!, problem.last_seq!)
-    return {
-      seq: missing ?? problem.broken_seq,
-      problem: 'rows_missing',
-      detail: `${capitalise(block)} sealed ${problem.sealed} rows; ${problem.present ?? 0} remain${missing === null ? '' : `: row ${missing} was removed`}.`,
-    }
+  for (const block of blocks.broken) {
+    if (first?.finding.seq != null && block.bound > first.finding.seq) break
+    first = earlier(first, { finding: await describeBrokenBlock(trx, block), check: ROWS_AGAINST_BLOCKS })
   }
-  return { seq: problem.broken_seq, problem: 'block_mismatch', detail: `The rows of ${block} no longer match their seal: a row hash was rewritten, or rows were added or moved.` }
+  const firstBroken = first?.finding
+    ?? headFinding(await firstBrokenHead(trx))
+    ?? (options.since ? await checkExtends(trx, options.since) : null)
+  return { valid: firstBroken === null, rowsChecked: rows.rows, blocksChecked: blocks.blocks, firstBroken }
 }
 
-async function firstMissingSeq (db: Kysely<DB>, from: number, to: number): Promise<number | null> {
-  const { rows } = await sql<{ seq: number }>`
-    select s::bigint as seq from generate_series(${from}::bigint, ${to}::bigint) s
-     where not exists (select 1 from audit_events e where e.seq = s)
-     order by s limit 1
-  `.execute(db)
-  return rows[0]?.seq ?? null
-}
+const placeOf = (block: { lane: number | null, lane_seq: number | null, first_seq: number | null, last_seq: number | null }): BlockPlace =>
+  ({ lane: block.lane!, laneSeq: block.lane_seq!, firstSeq: block.first_seq!, lastSeq: block.last_seq! })
 
-async function firstBrokenLink (db: Kysely<DB>): Promise<AuditVerification['firstBroken']> {
-  const { rows } = await sql<{ lane: number, lane_seq: number, first_seq: number, last_seq: number }>`
-    select lane, lane_seq, first_seq, last_seq
-      from (
-        select b.*, lag(b.hash) over lane_order as previous_hash, lag(b.lane_seq) over lane_order as previous_seq
-          from audit_blocks b
-        window lane_order as (partition by b.lane order by b.lane_seq)
-      ) chained
-     where prev_hash <> coalesce(previous_hash, decode(repeat('00', 32), 'hex'))
-        or lane_seq <> coalesce(previous_seq, 0) + 1
-        or hash <> audit_block_hash(prev_hash, rows_digest, lane, lane_seq, first_seq, last_seq, row_count)
-     order by first_seq
-     limit 1
-  `.execute(db)
-  const broken = rows[0]
-  if (!broken) return null
-  return {
-    seq: broken.first_seq,
-    problem: 'chain_broken',
-    detail: `Block ${broken.lane_seq} of lane ${broken.lane} (rows ${broken.first_seq}–${broken.last_seq}) does not follow from the block before it: a block was removed, altered or inserted.`,
+/** Names what differs between a transaction's rows and its block, as docs/audit.md says. */
+async function describeBrokenBlock (db: Kysely<DB>, block: BrokenBlock): Promise<Finding> {
+  if (block.lane === null) return found.rowUnsealed(block.min_seq!)
+  const place = placeOf(block)
+  const sealed = block.sealed ?? 0
+  const present = block.present
+  if (block.hash_version === 1) {
+    if (present >= sealed) return found.blockMismatch(place)
+    const free = await firstFreeSeq(db, place.firstSeq, place.lastSeq)
+    return free === null ? found.rowMovedOut(place, sealed, present) : found.rowRemoved(free, place, sealed, present)
   }
-}
-
-async function firstBrokenHead (db: Kysely<DB>): Promise<AuditVerification['firstBroken']> {
-  const { rows } = await sql<{ lane: number, block_count: number, last_seq: number | null }>`
-    select l.lane, l.block_count, last_block.lane_seq as last_seq
-      from audit_lanes l
-      left join lateral (
-        select b.lane_seq, b.hash from audit_blocks b where b.lane = l.lane order by b.lane_seq desc limit 1
-      ) last_block on true
-     where l.block_count <> coalesce(last_block.lane_seq, 0)
-        or l.head_hash <> coalesce(last_block.hash, decode(repeat('00', 32), 'hex'))
-     order by l.lane
-     limit 1
-  `.execute(db)
-  const broken = rows[0]
-  if (!broken) return null
-  return {
-    seq: null,
-    problem: 'head_mismatch',
-    detail: `Lane ${broken.lane} records ${broken.block_count} blocks but ends at block ${broken.last_seq ?? 0}: blocks were removed from its end.`,
+  const { k, seq, previous_seq: previousSeq, sealed_elsewhere: sealedElsewhere } = await firstDifference(db, block.txid)
+  // A row the block did not seal.
+  if (seq !== null && !sealedElsewhere) return present > sealed ? found.rowAddedToBlock(seq, place) : found.rowRehashed(seq, place)
+  if (seq === null && present >= sealed) return found.blockMismatch(place)
+  // The row sealed at position k is not in its place: name where it stood.
+  let where = place.firstSeq
+  let free = false
+  if (k === 0) {
+    free = !(await seqHeld(db, where))
+  } else {
+    const freeSeq = await firstFreeSeq(db, previousSeq! + 1, (seq ?? place.lastSeq + 1) - 1)
+    where = freeSeq ?? previousSeq! + 1
+    free = freeSeq !== null
   }
+  if (present >= sealed) return found.rowOutOfPlace(where, place)
+  if (free) return found.rowRemoved(where, place, sealed, present)
+  return k === 0 ? found.firstRowMoved(place, sealed, present) : found.rowMovedAfter(previousSeq!, place, sealed, present)
 }
 
-function capitalise (text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
+function headFinding (head: Awaited<ReturnType<typeof firstBrokenHead>>): Finding | null {
+  if (!head) return null
+  if (head.block_count === head.last_seq) return found.headAltered(head.lane, head.last_seq)
+  return head.block_count > head.last_seq
+    ? found.headAhead(head.lane, head.block_count, head.last_seq)
+    : found.headBehind(head.lane, head.block_count, head.last_seq)
 }
