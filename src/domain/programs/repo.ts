@@ -1,4 +1,4 @@
-import type { Insertable, Kysely } from 'kysely'
+import { sql, type Insertable, type Kysely } from 'kysely'
 import type { DB, RuleVersionsTable } from '../../db/types.js'
 
 export type RuleVersionRow = Awaited<ReturnType<typeof findRuleVersion>> & {}
@@ -53,5 +53,26 @@ export function setVersionStatus (db: Kysely<DB>, id: string, status: 'active' |
   return db.updateTable('rule_versions')
     .set(status === 'active' ? { status, activated_by: activatedBy ?? null, activated_at: new Date() } : { status, retired_at: new Date() })
     .where('id', '=', id)
+    .execute()
+}
+
+/** What decides a version's answers, as stored: two versions with the same content answer alike. */
+export interface VersionContent {
+  effective_from: string
+  rules: unknown
+  amounts: unknown
+  funding: unknown
+  payment: unknown
+  workflow: unknown
+}
+
+/** The programme's versions whose content equals this one (JSON compared as JSON, not as text). */
+export function findVersionsLike (db: Kysely<DB>, code: string, content: VersionContent) {
+  const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
+  return db.selectFrom('rule_versions').select(['id', 'version', 'status', 'authored_by', 'author_name'])
+    .where('program_code', '=', code)
+    .where(sql<boolean>`effective_from = ${content.effective_from}::date and rules = ${json(content.rules)} and amounts = ${json(content.amounts)}
+      and funding = ${json(content.funding)} and payment = ${json(content.payment)} and workflow = ${json(content.workflow)}`)
+    .orderBy('version')
     .execute()
 }

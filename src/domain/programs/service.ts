@@ -6,9 +6,9 @@ import { recordAudit } from '../audit/record.js'
 import { changeStatus, type Transitions } from '../audit/status-change.js'
 import type { Actor } from '../identity/actor.js'
 import { levelOf } from '../regions/scope.js'
-import { CATALOGUE } from './catalogue.js'
+import { CATALOGUE, type CatalogueProgram } from './catalogue.js'
 import {
-  findActiveVersion, findProgram, findRuleVersion, insertRuleVersion, listPrograms, listVersions, nextVersionNumber, setVersionStatus,
+  findActiveVersion, findProgram, findRuleVersion, findVersionsLike, insertRuleVersion, listPrograms, listVersions, nextVersionNumber, setVersionStatus,
 } from './repo.js'
 import type { Program, ProgramSummary, RuleVersion, RuleVersionCreate, RuleVersionTransition } from './schemas.js'
 import { checkRuleVersion, ruleSetOf, storedAmounts, toRuleVersion, type RuleSet } from './versions.js'
@@ -69,7 +69,9 @@ export async function activeVersionNumber (db: Kysely<DB>, code: string): Promis
   return (await findActiveVersion(db, code))?.version ?? null
 }
 
-async function insertVersion (trx: Transaction<DB>, context: AuditContext, regionCode: string, code: string, body: RuleVersionCreate, status: 'draft' | 'active') {
+async function insertVersion (
+  trx: Transaction<DB>, context: AuditContext, regionCode: string, code: string, body: RuleVersionCreate, status: 'draft' | 'active', audited: Record<string, unknown> = {},
+) {
   const version = await nextVersionNumber(trx, code)
   const row = await insertRuleVersion(trx, {
     program_code: code,
@@ -92,7 +94,7 @@ async function insertVersion (trx: Transaction<DB>, context: AuditContext, regio
     action: status === 'active' ? 'seed' : 'create',
     toStatus: status,
     regionCode,
-    changes: { programCode: code, version, effectiveFrom: body.effectiveFrom },
+    changes: { programCode: code, version, effectiveFrom: body.effectiveFrom, ...audited },
   })
   return row
 }
@@ -147,24 +149,70 @@ export async function transitionRuleVersion (
   })
 }
 
+const contentOf = (body: RuleVersionCreate) => ({
+  effective_from: body.effectiveFrom,
+  rules: body.rules,
+  amounts: storedAmounts(body.amounts),
+  funding: body.funding,
+  payment: body.payment,
+  workflow: body.workflow,
+})
+
 /**
- * Seeds the default catalogue: each programme not yet in the database, with its first
- * rule version active. Safe to run on every start.
+ * Brings one programme up to the catalogue's last revision, in the caller's transaction
+ * (the programme row locked): seeded as version 1 when the programme has no version; as a
+ * new active version, retiring the active one, when that one is an earlier revision the
+ * catalogue seeded; and otherwise, when an administrator has put rules of their own in
+ * force, as a draft for administrators to simulate and activate. Nothing when a version
+ * with the revision's content is active, or was ever written by the catalogue.
  */
-export async function seedCatalogue (db: Kysely<DB>, context: AuditContext, districtCode: string): Promise<string[]> {
-  const seeded: string[] = []
-  for (const program of CATALOGUE) {
+async function bringUpToDate (trx: Transaction<DB>, context: AuditContext, districtCode: string, program: CatalogueProgram): Promise<string | null> {
+  const latest = program.revisions[program.revisions.length - 1]!
+  const seededBy = (row: { authored_by: string | null, author_name: string }) => row.authored_by === null && row.author_name === context.actor.name
+  const alike = await findVersionsLike(trx, program.code, contentOf(latest))
+  if (alike.some((row) => row.status === 'active' || seededBy(row))) return null
+  checkRuleVersion(latest)
+  if (await nextVersionNumber(trx, program.code) === 1) {
+    await insertVersion(trx, context, districtCode, program.code, latest, 'active')
+    return 'seeded'
+  }
+  const active = await findActiveVersion(trx, program.code, true)
+  const earlier = active && seededBy(active)
+    ? (await Promise.all(program.revisions.slice(0, -1).map((revision) => findVersionsLike(trx, program.code, contentOf(revision)))))
+        .some((rows) => rows.some((row) => row.id === active.id))
+    : false
+  if (!active || !earlier) {
+    await insertVersion(trx, context, districtCode, program.code, latest, 'draft')
+    return 'proposed'
+  }
+  const next = await nextVersionNumber(trx, program.code)
+  await changeStatus(trx, context, {
+    entityType: 'rule_version', entityId: active.id, action: 'retire', to: 'retired', transitions: VERSION_TRANSITIONS,
+    reason: `replaced by version ${next}, the catalogue's corrected revision`, changes: { programCode: program.code, version: active.version },
+    lock: async () => ({ status: active.status, regionCode: districtCode }),
+    apply: () => setVersionStatus(trx, active.id, 'retired').then(() => undefined),
+  })
+  await insertVersion(trx, context, districtCode, program.code, latest, 'active', { replaces: active.version })
+  return 'corrected'
+}
+
+/**
+ * Seeds the default catalogue and keeps it up to date: each programme not yet in the
+ * database, and each programme's last revision (see bringUpToDate). Safe to run on
+ * every start; answers what changed, as `CODE: seeded | corrected | proposed`.
+ */
+export async function seedCatalogue (db: Kysely<DB>, context: AuditContext, districtCode: string, catalogue: readonly CatalogueProgram[] = CATALOGUE): Promise<string[]> {
+  const changed: string[] = []
+  for (const program of catalogue) {
     await db.transaction().execute(async (trx) => {
-      const created = await trx.insertInto('programs')
+      await trx.insertInto('programs')
         .values({ code: program.code, name: program.name, title: program.title, subject: program.subject })
         .onConflict((conflict) => conflict.doNothing())
-        .returning('code')
-        .executeTakeFirst()
-      if (!created) return
-      checkRuleVersion(program.version)
-      await insertVersion(trx, context, districtCode, program.code, program.version, 'active')
-      seeded.push(program.code)
+        .execute()
+      await findProgram(trx, program.code, true)
+      const outcome = await bringUpToDate(trx, context, districtCode, program)
+      if (outcome) changed.push(`${program.code}: ${outcome}`)
     })
   }
-  return seeded
+  return changed
 }
