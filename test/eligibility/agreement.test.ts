@@ -17,6 +17,7 @@ import type { RuleSet } from '../../src/domain/programs/versions.js'
 import { toFen } from '../../src/domain/money.js'
 import { buildApp } from '../helper.js'
 import { amountSettings, asOfDates, population, ruleTree } from './arbitraries.js'
+import { householdsOf } from './households.js'
 import { asItWasOn, insertPopulation, resolve, type Inserted, type Key, type Population } from './population.js'
 
 /**
@@ -35,10 +36,16 @@ import { asItWasOn, insertPopulation, resolve, type Inserted, type Key, type Pop
  * - life: nobody qualifies outside their own life;
  * - owed: no decision of a programme that pays qualifies with nothing owed, a claim is
  *   priced by the price list in force on its service date, and a monthly amount is the
- *   sum, month by month, of the months the person lives in.
+ *   sum, month by month, of the months the person lives in;
+ * - households: the catalogue's GIRLS_PRIORITY, GIRLS_COLLEGE_AWARD and
+ *   ONLY_CHILD_HEALTH_FEE answer as DESIGN §3's households, worked out apart.
  *
  * Fixed seed, so CI runs the same cases.
  */
+// A property test of a fixed size: a minute or two alone, more on a busy machine; the
+// runner's five minutes a file are for ordinary tests.
+t.setTimeout(900_000)
+
 const SEED = Number(process.env.AGREEMENT_SEED ?? 20261130)
 const RUNS = Number(process.env.AGREEMENT_RUNS ?? 40)
 const TREES_PER_RUN = 6
@@ -228,10 +235,43 @@ function checkDecisions (ruleSet: RuleSet, here: World, asOf: string, answers: A
   }
 }
 
+/** The catalogue's household programmes against DESIGN §3's households, worked out from the registry as it was on the date. */
+function checkHouseholds (ruleSet: RuleSet, here: World, asOf: string, answers: Answers, people: Population, context: () => string): number {
+  const households = householdsOf(asItWasOn(people, asOf))
+  let checked = 0
+  for (const [key, sources] of here.sources) {
+    const facts = new PersonFacts(sources, asOf)
+    const house = households(key)
+    const answer = answers.get(key)!
+    const alive = facts.get('alive') === true
+    let expected: boolean | undefined
+    switch (ruleSet.programCode) {
+      case 'GIRLS_PRIORITY':
+        expected = alive && ((house.onlyChildHousehold && house.familyPlanningHousehold)
+          || (house.parentsOnlyChildHousehold && house.parentsFamilyPlanningHousehold)
+          || (house.rural && house.daughtersOnlyHousehold && house.familyPlanningHousehold)
+          || (house.rural && house.parentsDaughtersOnlyHousehold && house.parentsFamilyPlanningHousehold))
+        break
+      case 'GIRLS_COLLEGE_AWARD':
+        expected = alive && sources.person.sex === 'female' && house.parentsDaughtersOnlyHousehold && house.parentsFamilyPlanningHousehold
+          && [1, 2, 3].includes(facts.get('examTierInYear') as number) && entryOn(ruleSet.amounts.schedule, asOf) !== undefined
+        break
+      case 'ONLY_CHILD_HEALTH_FEE':
+        if (answer.eligible && !house.parentsOnlyChildHousehold) throw new Error(`${key} on ${asOf}: an only-child fee outside an only-child household\n${context()}`)
+        break
+    }
+    if (expected !== undefined && answer.eligible !== expected) {
+      throw new Error(`${key} on ${asOf}: ${ruleSet.programCode} ${answer.eligible}, DESIGN's households say ${expected} ${JSON.stringify(house)}\n${context()}`)
+    }
+    checked++
+  }
+  return checked
+}
+
 const generated = (rules: RuleNode, amounts: AmountSettings): RuleSet => ({ programCode: 'GENERATED', version: 0, rules, amounts, funding: [] })
 
 t.test('the evaluators agree, read the history as of the date whatever its order of entry, and answer as DESIGN §3 says', async (t) => {
-  const counts = { facts: 0, decisions: 0, claims: 0, generated: 0, eligible: 0, reordered: 0, asOfTheDate: 0 }
+  const counts = { facts: 0, decisions: 0, claims: 0, generated: 0, eligible: 0, reordered: 0, asOfTheDate: 0, households: 0 }
   await fc.assert(fc.asyncProperty(
     population.chain((drafts) => fc.tuple(fc.constant(drafts), asOfDates(drafts, DATES_PER_RUN))),
     fc.array(fc.tuple(ruleTree, amountSettings), { minLength: TREES_PER_RUN, maxLength: TREES_PER_RUN }),
@@ -265,6 +305,7 @@ t.test('the evaluators agree, read the history as of the date whatever its order
             counts.eligible += [...byTs.values()].filter((answer) => answer.eligible).length
           }
           checkDecisions(ruleSet, main, asOf, byTs, context)
+          counts.households += checkHouseholds(ruleSet, main, asOf, byTs, people, context)
 
           // The SQL is held to the TypeScript on every world it is run on; here the TypeScript alone
           // answers for the reordered history (a statement a world and date is the test's cost).
@@ -284,4 +325,5 @@ t.test('the evaluators agree, read the history as of the date whatever its order
   t.ok(counts.claims > 0, 'claims were decided')
   t.ok(counts.reordered > 0, `${counts.reordered} decisions the same with the events entered in reverse order`)
   t.ok(counts.asOfTheDate > 0, `${counts.asOfTheDate} decisions the same as from the registry as it was on the date`)
+  t.ok(counts.households > 0, `${counts.households} decisions of the catalogue held to DESIGN's households`)
 })

@@ -44,6 +44,8 @@ t.test('1. a child not yet born does not count, and is not a beneficiary before 
   // GIRLS_PRIORITY: an only-child household in 2010 (one child, the certificate); two children from 2012-12-22.
   for (const person of [father, mother, elder]) t.equal((await evaluate('GIRLS_PRIORITY', person!, '2010-12-31')).eligible, true)
   t.equal((await evaluate('GIRLS_PRIORITY', younger!, '2010-12-31')).failedOn, 'lifetime')
+  t.equal((await evaluate('GIRLS_PRIORITY', father!, '2013-12-31')).failedOn, 'household', 'two children: no longer an only-child household')
+  t.equal((await evaluate('GIRLS_PRIORITY', elder!, '2013-12-31')).eligible, false)
 })
 
 t.test('2. a child who died counts for nothing after the year of death', async (t) => {
@@ -155,8 +157,28 @@ t.test('6. a period with nothing owed does not qualify', async (t) => {
   t.equal(in2010.failedOn, 'owed')
   t.equal(in2010.amount, null)
   t.match(criterion(in2010, 'owed'), { passed: false, actual: '0.00' })
-  t.equal((await evaluate('ONLY_CHILD_HEALTH_FEE', child!, '2009-12-31')).failedOn, 'certificate', 'no certificate yet in 2009')
+  t.equal((await evaluate('ONLY_CHILD_HEALTH_FEE', child!, '2009-12-31')).failedOn, 'onlyChild', 'no certificate yet in 2009')
   t.notOk((await screen('ONLY_CHILD_HEALTH_FEE', 2010)).some((item) => item.personId === child), 'not a candidate of the 2010 screening')
+})
+
+t.test('7. an only-child household has exactly one child: certificate holders with two children do not qualify', async (t) => {
+  const [father, mother, elder, younger] = await household([
+    { sex: 'male', birthDate: '1978-01-01', relationship: 'head' },
+    { sex: 'female', birthDate: '1979-01-01', relationship: 'spouse' },
+    { sex: 'male', birthDate: '2005-03-03', relationship: 'child' },
+    { sex: 'male', birthDate: '2012-04-04', relationship: 'child' },
+  ], { hukouType: 'non_agricultural' })
+  await event(father!, { type: 'only_child_certificate', date: '2006-01-10', number: '光荣证-F7' })
+  for (const person of [father, mother, elder, younger]) {
+    const answer = await evaluate('GIRLS_PRIORITY', person!, '2014-12-31')
+    t.equal(answer.eligible, false)
+    t.equal(answer.failedOn, 'household')
+  }
+  t.equal((await evaluate('GIRLS_PRIORITY', father!, '2010-12-31')).eligible, true, 'one son and the certificate in 2010')
+  t.equal((await evaluate('GIRLS_PRIORITY', elder!, '2010-12-31')).eligible, true)
+  const fee = await evaluate('ONLY_CHILD_HEALTH_FEE', elder!, '2014-12-31')
+  t.equal(fee.failedOn, 'onlyChild')
+  t.equal(criterion(fee, 'onlyChild')?.actual, false)
 })
 
 t.test('8. nobody qualifies outside their own life', async (t) => {
@@ -199,6 +221,32 @@ t.test('9. monthly amounts run to the month of death; RURAL_REWARD pays the whol
   t.equal((await evaluate('SPECIAL_ASSISTANCE', husband!, '2011-12-31')).amount, '1200.00', 'the year before: 100 × 12')
   t.equal((await evaluate('SPECIAL_ASSISTANCE', husband!, '2013-12-31')).failedOn, 'lifetime')
   t.equal((await evaluate('RURAL_REWARD', husband!, '2012-12-31')).amount, '960.00', 'RURAL_REWARD pays the year of death whole')
+})
+
+t.test('10. GIRLS_PRIORITY and GIRLS_COLLEGE_AWARD need a family-planning, daughters-only household', async (t) => {
+  const [husband, wife, elder] = await household([
+    { sex: 'male', birthDate: '1965-01-01', relationship: 'head' },
+    { sex: 'female', birthDate: '1967-01-01', relationship: 'spouse' },
+    { sex: 'female', birthDate: '1994-01-01', relationship: 'child' },
+    { sex: 'female', birthDate: '1996-03-03', relationship: 'child' },
+  ])
+  await event(wife!, { type: 'out_of_policy_birth', date: '1996-03-03' })
+  await event(elder!, { type: 'exam_result', date: '2012-06-25', exam: 'gaokao-2012', tier: 1 })
+  t.equal((await evaluate('GIRLS_PRIORITY', husband!, '2012-12-31')).failedOn, 'household', 'a birth against policy in 1996')
+  t.equal((await evaluate('GIRLS_PRIORITY', elder!, '2012-12-31')).failedOn, 'household')
+  t.equal((await evaluate('GIRLS_PRIORITY', husband!, '1995-12-31')).eligible, true, 'before that birth: one daughter, no birth against policy')
+  t.equal((await evaluate('GIRLS_COLLEGE_AWARD', elder!, '2012-08-01')).failedOn, 'familyPlanning')
+
+  const [, , , , youngest] = await household([
+    { sex: 'male', birthDate: '1965-01-01', relationship: 'head' },
+    { sex: 'female', birthDate: '1967-01-01', relationship: 'spouse' },
+    { sex: 'female', birthDate: '1993-01-01', relationship: 'child' },
+    { sex: 'female', birthDate: '1994-02-01', relationship: 'child' },
+    { sex: 'female', birthDate: '1995-03-01', relationship: 'child' },
+  ])
+  await event(youngest!, { type: 'exam_result', date: '2013-06-25', exam: 'gaokao-2013', tier: 2 })
+  t.equal((await evaluate('GIRLS_COLLEGE_AWARD', youngest!, '2013-08-01')).failedOn, 'daughtersOnly', 'three daughters: not one or two')
+  t.equal((await evaluate('GIRLS_PRIORITY', youngest!, '2013-12-31')).failedOn, 'household')
 })
 
 t.test('11. FREE_SERVICES is decided per claim and priced by the list in force on the service date', async (t) => {

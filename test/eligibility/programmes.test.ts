@@ -63,7 +63,9 @@ t.test('ONLY_CHILD_HEALTH_FEE: months from the certificate month to the month be
     { sex: 'female', birthDate: '1976-01-01', relationship: 'spouse' },
     { sex: 'male', birthDate: '2000-05-10', relationship: 'child' },
   ])
-  t.equal((await evaluate('ONLY_CHILD_HEALTH_FEE', child!, '2000-12-31')).failedOn, 'certificate', 'no certificate yet')
+  const noCertificate = await evaluate('ONLY_CHILD_HEALTH_FEE', child!, '2000-12-31')
+  t.equal(noCertificate.failedOn, 'onlyChild', 'no certificate yet: not an only-child household')
+  t.match(noCertificate.criteria.find((criterion) => criterion.id === 'onlyChild'), { fact: 'parentsOnlyChildHousehold', actual: false })
   await event(mother!, { type: 'only_child_certificate', date: '2001-03-15', number: '光荣证-001' })
   t.equal((await evaluate('ONLY_CHILD_HEALTH_FEE', child!, '2001-12-31')).amount, '100.00', 'March to December 2001: 10 months')
   const in2010 = await evaluate('ONLY_CHILD_HEALTH_FEE', child!, '2010-12-31')

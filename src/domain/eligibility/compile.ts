@@ -33,11 +33,6 @@ export function compileTree (q: FactQuery, node: RuleNode): RawBuilder<boolean> 
   return compileLeaf(q, node as RuleLeaf)
 }
 
-/** One comparison as a boolean SQL expression (the evaluator's own lifetime criterion is one). */
-export function compileCriterion (q: FactQuery, leaf: RuleLeaf): RawBuilder<boolean> {
-  return compileLeaf(q, leaf)
-}
-
 /** The names a failing decision is given, in order, with the expression each stands for. */
 export function compileFailedOn (checks: Array<[name: string, holds: RawBuilder<boolean>]>): RawBuilder<string | null> {
   const cases = checks.map(([name, holds]) => sql`when not ${holds} then ${name}`)

@@ -3,6 +3,7 @@ import type { EventRecord, FactSources, PersonRecord } from './fact-sources.js'
 import type { FactName, FactValue } from './facts.js'
 import { countsOn, diedBy, disabilityOn, isAdopted, livingOn } from './history.js'
 
+// The rows the facts are computed from, for callers that read both.
 export { isCouple, loadFactSources, type EventRecord, type FactSources, type PersonRecord } from './fact-sources.js'
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { RuleSet } from '../programs/versions.js'
 import { compileAmount } from './amounts.js'
-import { compileCriterion, compileFailedOn, compileSelection, compileTopLevel, type EligibilityQuery } from './compile.js'
+import { compileFailedOn, compileSelection, compileTopLevel, compileTree, type EligibilityQuery } from './compile.js'
 import { lifetimeCriterion, LIFETIME, OWED, paysMoney } from './guards.js'
 import type { FactQuery } from './sql-facts.js'
 import { livingOn } from './sql-history.js'
@@ -23,7 +23,7 @@ export interface CompiledDecision {
 export function compileDecision (q: FactQuery, ruleSet: RuleSet): CompiledDecision {
   const per = ruleSet.amounts.per
   const lifetime = per !== 'claim'
-    ? compileCriterion(q, lifetimeCriterion(per))
+    ? compileTree(q, lifetimeCriterion(per))
     : q.claims ? livingOn('p', sql`cl.date`) : sql<boolean>`false`
   const criteria = compileTopLevel(q, ruleSet.rules)
   const amount = compileAmount(q, ruleSet.amounts)

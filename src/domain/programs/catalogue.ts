@@ -2,9 +2,12 @@ import type { RuleNode } from '../eligibility/rule-tree.js'
 import type { RuleVersionCreate } from './schemas.js'
 
 /**
- * The default catalogue (DESIGN §1), seeded on a new database as version 1 of each
- * programme, active. Every number here is a setting: an administrator changes it by
- * publishing a new rule version, not by changing this file.
+ * The default catalogue (DESIGN §1). Each programme lists the revisions of its rules
+ * the catalogue has shipped, oldest first: a new database is seeded with the last one
+ * as version 1, active; a database seeded with an earlier one gets the last as a new
+ * version on its next start (seedCatalogue). Every number here is a setting: an
+ * administrator changes it by publishing a new rule version, not by changing this file;
+ * a revision is added here only to correct what the catalogue itself shipped.
  */
 
 const is = (id: string, label: string, fact: string, op: string, value: unknown, params?: Record<string, unknown>): RuleNode =>
@@ -32,8 +35,159 @@ export interface CatalogueProgram {
   name: string
   title: string
   subject: 'person' | 'child' | 'household'
-  version: RuleVersionCreate
+  /** The rule versions the catalogue has shipped, oldest first; never edited once shipped. */
+  revisions: readonly RuleVersionCreate[]
 }
+
+/** A revision: the one before with some settings changed. */
+const revise = (previous: RuleVersionCreate, changes: Partial<RuleVersionCreate>): RuleVersionCreate => ({ ...previous, ...changes })
+
+// The first revisions of the programmes corrected since, as a database may hold them.
+
+const onlyChildHealthFee: RuleVersionCreate = {
+  effectiveFrom: '1982-01-01',
+  rules: {
+    all: [
+      is('onlyChild', 'the only child of the parents', 'parentsChildren', '=', 1),
+      is('certificate', 'the parents hold an only-child parents\' certificate', 'parentsOnlyChildCertificate', '=', true),
+      is('underAge', 'under 14 for at least one month of the year', 'monthsUnderAgeInYear', '>=', 1, { age: 14 }),
+    ],
+  },
+  amounts: {
+    per: 'month',
+    schedule: [{ from: '1982-01-01', tiers: [{ amount: '10.00' }] }],
+    months: { from: 'parentsOnlyChildCertificateDate', untilAge: 14 },
+  },
+  funding: [shares('1982-01-01', { township: 50, district: 50 })],
+  payment: { frequency: 'yearly' },
+  workflow: standardWorkflow,
+  note: 'Per only child, paid to the parents, from the month the certificate is issued to the month before the child turns 14. For rural, unemployed or self-employed parents the township pays; the district funds half of it.',
+}
+
+const girlsCollegeAward: RuleVersionCreate = {
+  effectiveFrom: '2005-01-01',
+  rules: {
+    all: [
+      is('girl', 'a girl', 'sex', '=', 'female'),
+      is('hasParents', 'her parents are on record', 'parentsChildren', '>=', 1),
+      is('daughtersOnly', 'her parents have no son', 'parentsSons', '=', 0),
+      is('passed', 'passed the provincial college-entrance line this year', 'examTierInYear', 'in', [1, 2, 3]),
+    ],
+  },
+  amounts: {
+    per: 'once',
+    schedule: [{
+      from: '2005-01-01',
+      tiers: [
+        { when: is('firstTier', 'first tier', 'examTierInYear', '=', 1), amount: '3000.00' },
+        { when: is('secondTier', 'second tier', 'examTierInYear', '=', 2), amount: '2000.00' },
+        { amount: '1500.00' },
+      ],
+    }],
+  },
+  funding: [shares('2005-01-01', { district: 100 })],
+  payment: { frequency: 'once' },
+  workflow: standardWorkflow,
+  note: 'The district sets aside 500,000.00 a year (a fund allocation).',
+}
+
+const girlsPriority: RuleVersionCreate = {
+  effectiveFrom: '2005-01-01',
+  rules: {
+    any: [
+      is('onlyChildParent', 'a parent holding an only-child parents\' certificate', 'onlyChildCertificate', '=', true),
+      is('onlyChild', 'the child of parents holding an only-child parents\' certificate', 'parentsOnlyChildCertificate', '=', true),
+      {
+        id: 'daughtersOnlyParent',
+        all: [
+          is('ruralParent', 'a rural household', 'rural', '=', true),
+          is('hasDaughters', 'has daughters', 'daughters', 'in', [1, 2]),
+          is('noSon', 'and no son', 'sons', '=', 0),
+        ],
+      },
+      {
+        id: 'daughterOfDaughtersOnly',
+        all: [
+          is('ruralDaughter', 'a rural household', 'rural', '=', true),
+          is('parentsDaughters', 'her parents have one or two daughters', 'parentsDaughters', 'in', [1, 2]),
+          is('parentsNoSon', 'and no son', 'parentsSons', '=', 0),
+        ],
+      },
+    ],
+  },
+  amounts: { per: 'none', schedule: [] },
+  funding: [],
+  payment: { frequency: 'none' },
+  workflow: standardWorkflow,
+  note: 'Non-cash: partner departments verify it by ID number (improved seed varieties, job referral, relief and minimum living allowance, high-school admission +5 points, primary health insurance, business licences, housing permits, aid for poor students, legal aid, poverty relief).',
+}
+
+// Their corrections: facts read as of the date, and the households of DESIGN §3 —
+// an only-child household (exactly one child, born or adopted, and the certificate), a
+// daughters-only household (one or two children, all daughters), a family-planning
+// household (no birth against policy on the couple) — each one fact, used by each
+// programme that names it.
+
+const onlyChildHealthFeeCorrected = revise(onlyChildHealthFee, {
+  rules: {
+    all: [
+      is('onlyChild', 'the only child of an only-child household: the parents\' one child (born or adopted), and their only-child parents\' certificate',
+        'parentsOnlyChildHousehold', '=', true),
+      is('underAge', 'under 14 for at least one month of the year', 'monthsUnderAgeInYear', '>=', 1, { age: 14 }),
+    ],
+  },
+  note: 'Per only child, paid to the parents, from the month the certificate is issued to the month before the child turns 14 (and no later than the month of the child\'s death). For rural, unemployed or self-employed parents the township pays; the district funds half of it.',
+})
+
+const girlsCollegeAwardCorrected = revise(girlsCollegeAward, {
+  rules: {
+    all: [
+      is('girl', 'a girl', 'sex', '=', 'female'),
+      is('daughtersOnly', 'a daughters-only household: her parents have one or two children, all daughters', 'parentsDaughtersOnlyHousehold', '=', true),
+      is('familyPlanning', 'a family-planning household: no birth against policy recorded on her parents', 'parentsFamilyPlanningHousehold', '=', true),
+      is('passed', 'passed the provincial college-entrance line this year', 'examTierInYear', 'in', [1, 2, 3]),
+    ],
+  },
+})
+
+const girlsPriorityCorrected = revise(girlsPriority, {
+  rules: {
+    id: 'household',
+    label: 'an only-child household, or a rural daughters-only household, that practises family planning (as a parent or as its child)',
+    any: [
+      {
+        id: 'onlyChildParent',
+        all: [
+          is('onlyChildHousehold', 'an only-child household: exactly one child (born or adopted) and the only-child parents\' certificate', 'onlyChildHousehold', '=', true),
+          is('familyPlanning', 'no birth against policy recorded on the couple', 'familyPlanningHousehold', '=', true),
+        ],
+      },
+      {
+        id: 'onlyChild',
+        all: [
+          is('parentsOnlyChildHousehold', 'the only child of an only-child household', 'parentsOnlyChildHousehold', '=', true),
+          is('parentsFamilyPlanning', 'no birth against policy recorded on the parents', 'parentsFamilyPlanningHousehold', '=', true),
+        ],
+      },
+      {
+        id: 'daughtersOnlyParent',
+        all: [
+          is('ruralParent', 'a rural household', 'rural', '=', true),
+          is('daughtersOnlyHousehold', 'a daughters-only household: one or two children, all daughters', 'daughtersOnlyHousehold', '=', true),
+          is('daughtersFamilyPlanning', 'no birth against policy recorded on the couple', 'familyPlanningHousehold', '=', true),
+        ],
+      },
+      {
+        id: 'daughterOfDaughtersOnly',
+        all: [
+          is('ruralDaughter', 'a rural household', 'rural', '=', true),
+          is('parentsDaughtersOnly', 'a daughter of a daughters-only household', 'parentsDaughtersOnlyHousehold', '=', true),
+          is('parentsDaughtersFamilyPlanning', 'no birth against policy recorded on the parents', 'parentsFamilyPlanningHousehold', '=', true),
+        ],
+      },
+    ],
+  },
+})
 
 export const CATALOGUE: readonly CatalogueProgram[] = [
   {
@@ -41,7 +195,7 @@ export const CATALOGUE: readonly CatalogueProgram[] = [
     name: '农村部分计划生育家庭奖励扶助',
     title: 'Rural family-planning household reward and assistance',
     subject: 'person',
-    version: {
+    revisions: [{
       effectiveFrom: '2004-01-01',
       rules: {
         all: [
@@ -73,14 +227,14 @@ export const CATALOGUE: readonly CatalogueProgram[] = [
       payment: { frequency: 'yearly' },
       workflow: standardWorkflow,
       note: 'Paid from the year the person turns 60 until death (the year of death included). Not combinable with SPECIAL_ASSISTANCE.',
-    },
+    }],
   },
   {
     code: 'SPECIAL_ASSISTANCE',
     name: '计划生育家庭特别扶助',
     title: 'Special assistance to family-planning households',
     subject: 'person',
-    version: {
+    revisions: [{
       effectiveFrom: '2007-01-01',
       rules: {
         all: [
@@ -122,39 +276,21 @@ export const CATALOGUE: readonly CatalogueProgram[] = [
       payment: { frequency: 'yearly' },
       workflow: standardWorkflow,
       note: 'Per parent. Starts the year the woman turns 49 (or the year of confirmation, if later); ends at death, the child\'s recovery, or a new child.',
-    },
+    }],
   },
   {
     code: 'ONLY_CHILD_HEALTH_FEE',
     name: '独生子女保健费',
     title: 'Only-child health fee',
     subject: 'child',
-    version: {
-      effectiveFrom: '1982-01-01',
-      rules: {
-        all: [
-          is('onlyChild', 'the only child of the parents', 'parentsChildren', '=', 1),
-          is('certificate', 'the parents hold an only-child parents\' certificate', 'parentsOnlyChildCertificate', '=', true),
-          is('underAge', 'under 14 for at least one month of the year', 'monthsUnderAgeInYear', '>=', 1, { age: 14 }),
-        ],
-      },
-      amounts: {
-        per: 'month',
-        schedule: [{ from: '1982-01-01', tiers: [{ amount: '10.00' }] }],
-        months: { from: 'parentsOnlyChildCertificateDate', untilAge: 14 },
-      },
-      funding: [shares('1982-01-01', { township: 50, district: 50 })],
-      payment: { frequency: 'yearly' },
-      workflow: standardWorkflow,
-      note: 'Per only child, paid to the parents, from the month the certificate is issued to the month before the child turns 14. For rural, unemployed or self-employed parents the township pays; the district funds half of it.',
-    },
+    revisions: [onlyChildHealthFee, onlyChildHealthFeeCorrected],
   },
   {
     code: 'FREE_SERVICES',
     name: '免费计划生育技术服务',
     title: 'Free basic family-planning services',
     subject: 'person',
-    version: {
+    revisions: [{
       effectiveFrom: '2005-01-01',
       rules: { all: [rural] },
       amounts: {
@@ -175,14 +311,14 @@ export const CATALOGUE: readonly CatalogueProgram[] = [
       payment: { frequency: 'per_claim' },
       workflow: standardWorkflow,
       note: 'One claim per service event, reimbursed at the price list in force on the service date. The prices are the district\'s to set.',
-    },
+    }],
   },
   {
     code: 'GIRLS_TWO_DAUGHTER_STERILISATION',
     name: '关爱女孩·双女户结扎奖励',
     title: 'Care for girls: reward to two-daughter households after sterilisation',
     subject: 'household',
-    version: {
+    revisions: [{
       effectiveFrom: '2005-01-01',
       rules: {
         all: [
@@ -208,74 +344,20 @@ export const CATALOGUE: readonly CatalogueProgram[] = [
       payment: { frequency: 'once' },
       workflow: standardWorkflow,
       note: 'One-time reward; the tier is by the years since the sterilisation.',
-    },
+    }],
   },
   {
     code: 'GIRLS_COLLEGE_AWARD',
     name: '关爱女孩·女孩升学奖励',
     title: 'Care for girls: college-entrance award',
     subject: 'person',
-    version: {
-      effectiveFrom: '2005-01-01',
-      rules: {
-        all: [
-          is('girl', 'a girl', 'sex', '=', 'female'),
-          is('hasParents', 'her parents are on record', 'parentsChildren', '>=', 1),
-          is('daughtersOnly', 'her parents have no son', 'parentsSons', '=', 0),
-          is('passed', 'passed the provincial college-entrance line this year', 'examTierInYear', 'in', [1, 2, 3]),
-        ],
-      },
-      amounts: {
-        per: 'once',
-        schedule: [{
-          from: '2005-01-01',
-          tiers: [
-            { when: is('firstTier', 'first tier', 'examTierInYear', '=', 1), amount: '3000.00' },
-            { when: is('secondTier', 'second tier', 'examTierInYear', '=', 2), amount: '2000.00' },
-            { amount: '1500.00' },
-          ],
-        }],
-      },
-      funding: [shares('2005-01-01', { district: 100 })],
-      payment: { frequency: 'once' },
-      workflow: standardWorkflow,
-      note: 'The district sets aside 500,000.00 a year (a fund allocation).',
-    },
+    revisions: [girlsCollegeAward, girlsCollegeAwardCorrected],
   },
   {
     code: 'GIRLS_PRIORITY',
     name: '关爱女孩·十优先',
     title: 'Care for girls: the ten priorities and +5 high-school entrance points',
     subject: 'person',
-    version: {
-      effectiveFrom: '2005-01-01',
-      rules: {
-        any: [
-          is('onlyChildParent', 'a parent holding an only-child parents\' certificate', 'onlyChildCertificate', '=', true),
-          is('onlyChild', 'the child of parents holding an only-child parents\' certificate', 'parentsOnlyChildCertificate', '=', true),
-          {
-            id: 'daughtersOnlyParent',
-            all: [
-              is('ruralParent', 'a rural household', 'rural', '=', true),
-              is('hasDaughters', 'has daughters', 'daughters', 'in', [1, 2]),
-              is('noSon', 'and no son', 'sons', '=', 0),
-            ],
-          },
-          {
-            id: 'daughterOfDaughtersOnly',
-            all: [
-              is('ruralDaughter', 'a rural household', 'rural', '=', true),
-              is('parentsDaughters', 'her parents have one or two daughters', 'parentsDaughters', 'in', [1, 2]),
-              is('parentsNoSon', 'and no son', 'parentsSons', '=', 0),
-            ],
-          },
-        ],
-      },
-      amounts: { per: 'none', schedule: [] },
-      funding: [],
-      payment: { frequency: 'none' },
-      workflow: standardWorkflow,
-      note: 'Non-cash: partner departments verify it by ID number (improved seed varieties, job referral, relief and minimum living allowance, high-school admission +5 points, primary health insurance, business licences, housing permits, aid for poor students, legal aid, poverty relief).',
-    },
+    revisions: [girlsPriority, girlsPriorityCorrected],
   },
 ]

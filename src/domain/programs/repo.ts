@@ -1,4 +1,4 @@
-import type { InsertObject, Kysely } from 'kysely'
+import { sql, type InsertObject, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 
 export type RuleVersionRow = Awaited<ReturnType<typeof findRuleVersion>> & {}
@@ -47,4 +47,25 @@ export async function nextVersionNumber (db: Kysely<DB>, code: string): Promise<
 
 export function insertRuleVersion (db: Kysely<DB>, values: InsertObject<DB, 'rule_versions'>) {
   return db.insertInto('rule_versions').values(values).returning(['id', 'version']).executeTakeFirstOrThrow()
+}
+
+/** What decides a version's answers, as stored: two versions with the same content answer alike. */
+export interface VersionContent {
+  effective_from: string
+  rules: unknown
+  amounts: unknown
+  funding: unknown
+  payment: unknown
+  workflow: unknown
+}
+
+/** The programme's versions whose content equals this one (JSON compared as JSON, not as text). */
+export function findVersionsLike (db: Kysely<DB>, code: string, content: VersionContent) {
+  const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
+  return db.selectFrom('rule_versions').select(['id', 'version', 'status', 'authored_by', 'author_name'])
+    .where('program_code', '=', code)
+    .where(sql<boolean>`effective_from = ${content.effective_from}::date and rules = ${json(content.rules)} and amounts = ${json(content.amounts)}
+      and funding = ${json(content.funding)} and payment = ${json(content.payment)} and workflow = ${json(content.workflow)}`)
+    .orderBy('version')
+    .execute()
 }

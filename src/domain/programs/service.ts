@@ -6,10 +6,10 @@ import { officerIdOf } from '../identity/actor.js'
 import type { Acting } from '../identity/acting.js'
 import { transition } from '../state/machine.js'
 import type { Workflow } from '../workflow/steps.js'
-import { CATALOGUE } from './catalogue.js'
+import { CATALOGUE, type CatalogueProgram } from './catalogue.js'
 import { districtScopeRequired, noActiveVersion, programNotFound, ruleVersionNotFound } from './errors.js'
 import {
-  findActiveVersion, findProgram, findRuleVersion, insertRuleVersion, listPrograms, listVersions, nextVersionNumber,
+  findActiveVersion, findProgram, findRuleVersion, findVersionsLike, insertRuleVersion, listPrograms, listVersions, nextVersionNumber,
 } from './repo.js'
 import { districtAdministratorsOnly, RULE_VERSION } from './rule-version-machine.js'
 import type { Program, ProgramSummary, RuleVersion, RuleVersionCreate, RuleVersionTransition } from './schemas.js'
@@ -63,7 +63,9 @@ export async function activeVersionNumber (db: Kysely<DB>, code: string): Promis
   return (await findActiveVersion(db, code))?.version ?? null
 }
 
-async function insertVersion (trx: Transaction<DB>, acting: Acting, regionCode: string, code: string, body: RuleVersionCreate, status: 'draft' | 'active') {
+async function insertVersion (
+  trx: Transaction<DB>, acting: Acting, regionCode: string, code: string, body: RuleVersionCreate, status: 'draft' | 'active', audited: Record<string, unknown> = {},
+) {
   const version = await nextVersionNumber(trx, code)
   const row = await insertRuleVersion(trx, {
     program_code: code,
@@ -86,7 +88,7 @@ async function insertVersion (trx: Transaction<DB>, acting: Acting, regionCode: 
     action: status === 'active' ? 'seed' : 'create',
     toStatus: status,
     regionCode,
-    changes: { programCode: code, version, effectiveFrom: body.effectiveFrom },
+    changes: { programCode: code, version, effectiveFrom: body.effectiveFrom, ...audited },
   })
   return row
 }
@@ -127,24 +129,65 @@ export async function transitionRuleVersion (
   })
 }
 
+const contentOf = (body: RuleVersionCreate) => ({
+  effective_from: body.effectiveFrom,
+  rules: body.rules,
+  amounts: storedAmounts(body.amounts),
+  funding: body.funding,
+  payment: body.payment,
+  workflow: body.workflow,
+})
+
 /**
- * Seeds the default catalogue: each programme not yet in the database, with its first
- * rule version active. Safe to run on every start.
+ * Brings one programme up to the catalogue's last revision, in the caller's transaction
+ * (the programme row locked): seeded as version 1 when the programme has no version; as a
+ * new active version, retiring the active one, when that one is an earlier revision the
+ * catalogue seeded; and otherwise, when an administrator has put rules of their own in
+ * force, as a draft for administrators to simulate and activate. Nothing when a version
+ * with the revision's content is active, or was ever written by the catalogue.
  */
-export async function seedCatalogue (db: Kysely<DB>, acting: Acting): Promise<string[]> {
-  const seeded: string[] = []
-  for (const program of CATALOGUE) {
+async function bringUpToDate (trx: Transaction<DB>, acting: Acting, program: CatalogueProgram): Promise<string | null> {
+  const latest = program.revisions[program.revisions.length - 1]!
+  const seededBy = (row: { authored_by: string | null, author_name: string }) => row.authored_by === null && row.author_name === acting.actor.name
+  const alike = await findVersionsLike(trx, program.code, contentOf(latest))
+  if (alike.some((row) => row.status === 'active' || seededBy(row))) return null
+  checkRuleVersion(latest)
+  if (await nextVersionNumber(trx, program.code) === 1) {
+    await insertVersion(trx, acting, acting.scope, program.code, latest, 'active')
+    return 'seeded'
+  }
+  const active = await findActiveVersion(trx, program.code)
+  const earlier = active && seededBy(active)
+    ? (await Promise.all(program.revisions.slice(0, -1).map((revision) => findVersionsLike(trx, program.code, contentOf(revision)))))
+        .some((rows) => rows.some((row) => row.id === active.id))
+    : false
+  if (!active || !earlier) {
+    await insertVersion(trx, acting, acting.scope, program.code, latest, 'draft')
+    return 'proposed'
+  }
+  const next = await nextVersionNumber(trx, program.code)
+  await transition(trx, RULE_VERSION, acting, active.id, 'retire', { reason: `replaced by version ${next}, the catalogue's corrected revision` })
+  await insertVersion(trx, acting, acting.scope, program.code, latest, 'active', { replaces: active.version })
+  return 'corrected'
+}
+
+/**
+ * Seeds the default catalogue and keeps it up to date: each programme not yet in the
+ * database, and each programme's last revision (see bringUpToDate). Safe to run on
+ * every start; answers what changed, as `CODE: seeded | corrected | proposed`.
+ */
+export async function seedCatalogue (db: Kysely<DB>, acting: Acting, catalogue: readonly CatalogueProgram[] = CATALOGUE): Promise<string[]> {
+  const changed: string[] = []
+  for (const program of catalogue) {
     await inTransaction(db, async (trx) => {
-      const created = await trx.insertInto('programs')
+      await trx.insertInto('programs')
         .values({ code: program.code, name: program.name, title: program.title, subject: program.subject })
         .onConflict((conflict) => conflict.doNothing())
-        .returning('code')
-        .executeTakeFirst()
-      if (!created) return
-      checkRuleVersion(program.version)
-      await insertVersion(trx, acting, acting.scope, program.code, program.version, 'active')
-      seeded.push(program.code)
+        .execute()
+      await findProgram(trx, program.code, true)
+      const outcome = await bringUpToDate(trx, acting, program)
+      if (outcome) changed.push(`${program.code}: ${outcome}`)
     })
   }
-  return seeded
+  return changed
 }
