@@ -214,7 +214,7 @@ export interface RuleVersionsTable {
 
 export interface EligibilityListsTable {
   job_id: string
-  outcome: 'candidate' | 'gain' | 'loss'
+  outcome: 'candidate' | 'gain' | 'loss' | 'exit'
   person_ids: string[]
   claim_ids: string[] | null
   amounts_fen: Array<number | null>

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { defineJob } from '../jobs/define.js'
+import { reviewProgram } from './review.js'
 import { screenProgram, simulateRuleVersion } from './screening.js'
 
 export const ScreeningInput = Type.Object({
@@ -23,4 +24,6 @@ export type SimulationInput = Static<typeof SimulationInput>
 export const SCREENING = defineJob('eligibility.screening', ScreeningInput, screenProgram)
 export const SIMULATION = defineJob('eligibility.simulation', SimulationInput, simulateRuleVersion)
 
-export const ELIGIBILITY_JOBS = [SCREENING, SIMULATION]
+export const REVIEW = defineJob('eligibility.review', ScreeningInput, reviewProgram)
+
+export const ELIGIBILITY_JOBS = [SCREENING, SIMULATION, REVIEW]

@@ -3,7 +3,7 @@ import type { DB } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 
 export interface OutcomeRow {
-  outcome: 'candidate' | 'gain' | 'loss'
+  outcome: 'candidate' | 'gain' | 'loss' | 'exit'
   position: number
   person_id: string
   /** For a programme decided per claim: the claim (service event) of the line. */
@@ -20,7 +20,7 @@ export interface OutcomeRow {
 }
 
 /**
- * A page of the persons a screening or simulation found, by their position in the
+ * A page of the persons a screening, simulation or annual review found, by their position in the
  * list; the page is cut before the registry is joined, so it costs the same at any depth.
  */
 export async function listOutcomes (db: Kysely<DB>, jobId: string, scope: string, filter: { outcome?: string, after?: [string, number] }, limit: number) {

@@ -12,7 +12,7 @@ import { formatFen } from '../money.js'
 import { ProgramParams } from '../programs/schemas.js'
 import { seesWholeIdNumber } from '../registry/people.js'
 import { listOutcomes } from './repo.js'
-import { SCREENING, SIMULATION } from './jobs.js'
+import { REVIEW, SCREENING, SIMULATION } from './jobs.js'
 import {
   Claim, Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
   type EvaluationRequest as EvaluationBody, type OutcomeItem as OutcomeItemBody, type ScreeningRequest as ScreeningBody, type SimulationRequest as SimulationBody,
@@ -56,6 +56,24 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
     return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
   })
 
+  app.post<{ Params: { code: string }, Body: ScreeningBody }>('/programs/:code/reviews', {
+    config: { roles: SCREENERS },
+    schema: {
+      operationId: 'reviewProgram',
+      tags: ['eligibility'],
+      summary: 'The annual review of a programme in a region (动态管理), as a job',
+      description: 'Re-evaluates every active and suspended beneficiary with the active rules as of the year\'s date and screens the region for '
+        + 'new candidates. The job\'s result counts exits (each listed with the criterion it fails, for a confirmer to act on) and candidates; '
+        + 'candidates become cases with POST /v1/cases/registrations.',
+      params: ProgramParams,
+      body: Type.Ref('ScreeningRequest'),
+      response: { 202: { ...Type.Ref('Job'), description: 'The review job; follow it at /v1/jobs/{id}.' }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const job = await startScreening(app.db, actingOf(request), request.params.code, request.body, 'review')
+    return reply.code(202).header('location', `/v1/jobs/${job.id}`).send(toJob(job))
+  })
+
   app.post<{ Params: { code: string }, Body: SimulationBody }>('/programs/:code/simulations', {
     config: { roles: ['admin'] },
     schema: {
@@ -73,6 +91,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
 
   for (const [path, kind, operationId, summary] of [
     ['/screenings/:id/persons', SCREENING.kind, 'listScreeningPersons', 'The candidates a screening found, a page at a time'],
+    ['/reviews/:id/persons', REVIEW.kind, 'listReviewPersons', 'The exits and candidates an annual review found, a page at a time'],
     ['/simulations/:id/persons', SIMULATION.kind, 'listSimulationPersons', 'The persons a simulation found would gain or lose eligibility, a page at a time'],
   ] as const) {
     app.get<{ Params: { id: string }, Querystring: { outcome?: string, limit: number, cursor?: string } }>(path, {

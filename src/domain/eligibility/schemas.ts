@@ -58,10 +58,10 @@ export const SimulationRequest = Type.Object({
   year: Type.Integer({ minimum: 1980, maximum: 2200, description: 'The payment year, as for a screening.' }),
 }, { $id: 'SimulationRequest', additionalProperties: false, description: 'What a rule version would change against the active one.' })
 
-export const OUTCOMES = ['candidate', 'gain', 'loss'] as const
+export const OUTCOMES = ['candidate', 'gain', 'loss', 'exit'] as const
 
 export const OutcomeQuery = Type.Object({
-  outcome: Type.Optional(Type.Enum([...OUTCOMES], { description: 'Only this outcome: candidate (screenings), gain or loss (simulations).' })),
+  outcome: Type.Optional(Type.Enum([...OUTCOMES], { type: 'string', description: 'Only this outcome: candidate (screenings, reviews), gain or loss (simulations), exit (reviews).' })),
   ...pageQuery,
 }, { additionalProperties: false })
 
@@ -72,7 +72,7 @@ export const OutcomeItem = Type.Object({
   name: Type.String({ description: 'The name.' }),
   idNumber: Type.String({ description: 'The ID number, masked unless your role needs it whole.' }),
   claimId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'For a programme decided per claim: the claim (its service event) this line is for; null otherwise.' }),
-  outcome: Type.Enum([...OUTCOMES], { description: 'candidate: qualifies and is not yet a beneficiary; gain or loss: would qualify or stop qualifying under the simulated version.' }),
+  outcome: Type.Enum([...OUTCOMES], { type: 'string', description: 'candidate: qualifies and has no case of the programme yet; gain or loss: would qualify or stop qualifying under the simulated version; exit: a beneficiary who no longer qualifies (failedOn says why).' }),
   failedOn: Type.Union([Type.String(), Type.Null()], { description: 'For a loss: the criterion of the simulated version the person fails.' }),
   amount: Type.Union([Money('The amount for the year.'), Type.Null()], { description: 'For a candidate or a gain: the amount for the year; for a loss: the amount the active version pays. Null when not money.' }),
 }, { $id: 'OutcomeItem', additionalProperties: false, description: 'A person a screening or simulation found.' })

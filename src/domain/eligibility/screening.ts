@@ -1,4 +1,6 @@
-import { sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
+import type { DB } from '../../db/types.js'
+import type { RuleSet } from '../programs/versions.js'
 import type { JobRun } from '../jobs/define.js'
 import { formatFen } from '../money.js'
 import { ruleSetFor } from '../programs/service.js'
@@ -8,13 +10,22 @@ import { compileDecision, compileQualified } from './sql-decision.js'
 
 import type { ScreeningInput, SimulationInput } from './jobs.js'
 
-const money = (fen: number | string | null) => fen === null ? null : formatFen(Number(fen))
+export const money = (fen: number | string | null) => fen === null ? null : formatFen(Number(fen))
+
+/**
+ * The persons with a case of the programme in (or not in) the given states: an open or
+ * active case makes a person no longer a candidate; an active or suspended one, a
+ * beneficiary an annual review re-evaluates.
+ */
+export function personsWithCases (programCode: string, states: readonly string[], match: 'in' | 'not in' = 'in') {
+  return sql<{ person_id: string }>`select distinct person_id from cases where program_code = ${programCode} and status ${sql.raw(match)} (${sql.join(states)})`
+}
 
 /**
  * Screens a region: the compiled rules find everyone who qualifies, with the amount for
  * the year (for a programme decided per claim, every claim of the year that qualifies,
- * with its price), and the list is written as the job's candidates. Until cases exist every
- * qualifying person is a candidate; the workflow subtracts its beneficiaries here.
+ * with its price), and those with no open or active case of the programme are written as
+ * the job's candidates.
  *
  * The statement runs as CREATE TABLE AS, which PostgreSQL may give a parallel plan
  * (INSERT … SELECT it may not), into a one-row temporary table holding the list as
@@ -23,24 +34,7 @@ const money = (fen: number | string | null) => fen === null ? null : formatFen(N
 export async function screenProgram ({ job, input, db, progress }: JobRun<ScreeningInput>) {
   const ruleSet = await ruleSetFor(db, input.programCode, input.ruleVersion)
   await progress(0, 1)
-  const eligible = compileQualified(ruleSet, input)
-  const claims = perClaim(ruleSet)
-  const order = claims ? sql`order by e.person_id, e.claim_id` : sql`order by e.person_id`
-  const { qualified, amount } = await db.transaction().execute(async (trx) => {
-    await sql`
-      create temporary table screening_found on commit drop as
-      select count(*)::int as qualified, sum(e.amount_fen)::text as amount,
-             coalesce(array_agg(e.person_id ${order}), '{}') as person_ids,
-             ${claims ? sql`coalesce(array_agg(e.claim_id ${order}), '{}')` : sql`null::uuid[]`} as claim_ids,
-             coalesce(array_agg(e.amount_fen ${order}), '{}') as amounts_fen
-        from (${eligible}) e
-    `.execute(trx)
-    await sql`
-      insert into eligibility_lists (job_id, outcome, person_ids, claim_ids, amounts_fen)
-      select ${job.id}::uuid, 'candidate', person_ids, claim_ids, amounts_fen from screening_found
-    `.execute(trx)
-    return (await sql<{ qualified: number, amount: string | null }>`select qualified, amount from screening_found`.execute(trx)).rows[0]!
-  })
+  const found = await db.transaction().execute((trx) => writeCandidates(trx, job.id, ruleSet, input))
   await progress(1, 1)
   return {
     programCode: input.programCode,
@@ -48,11 +42,37 @@ export async function screenProgram ({ job, input, db, progress }: JobRun<Screen
     regionCode: input.regionCode,
     year: input.year,
     asOf: input.asOf,
-    qualifiedCount: qualified,
-    candidateCount: qualified,
-    candidateAmount: money(amount),
+    qualifiedCount: found.qualified,
+    candidateCount: found.candidates,
+    candidateAmount: money(found.amount),
     candidates: `/v1/screenings/${job.id}/persons?outcome=candidate`,
   }
+}
+
+/**
+ * Finds who qualifies in a region and keeps, as the job's candidates, those with no open
+ * or active case of the programme (a programme decided per claim lists every qualifying
+ * claim: its claims are paid each). Answers the counts and the candidates' amount.
+ */
+export async function writeCandidates (trx: Transaction<DB>, jobId: string, ruleSet: RuleSet, input: ScreeningInput) {
+  const claims = perClaim(ruleSet)
+  const order = claims ? sql`order by e.person_id, e.claim_id` : sql`order by e.person_id`
+  const candidate = claims ? sql<boolean>`true` : sql<boolean>`k.person_id is null`
+  await sql`
+    create temporary table screening_found on commit drop as
+    select count(*)::int as qualified, (count(*) filter (where ${candidate}))::int as candidates,
+           (sum(e.amount_fen) filter (where ${candidate}))::text as amount,
+           coalesce(array_agg(e.person_id ${order}) filter (where ${candidate}), '{}') as person_ids,
+           ${claims ? sql`coalesce(array_agg(e.claim_id ${order}), '{}')` : sql`null::uuid[]`} as claim_ids,
+           coalesce(array_agg(e.amount_fen ${order}) filter (where ${candidate}), '{}') as amounts_fen
+      from (${compileQualified(ruleSet, input)}) e
+      left join (${personsWithCases(ruleSet.programCode, ['exited', 'completed', 'rejected', 'withdrawn'], 'not in')}) k on k.person_id = e.person_id
+  `.execute(trx)
+  await sql`
+    insert into eligibility_lists (job_id, outcome, person_ids, claim_ids, amounts_fen)
+    select ${jobId}::uuid, 'candidate', person_ids, claim_ids, amounts_fen from screening_found
+  `.execute(trx)
+  return (await sql<{ qualified: number, candidates: number, amount: string | null }>`select qualified, candidates, amount from screening_found`.execute(trx)).rows[0]!
 }
 
 /**

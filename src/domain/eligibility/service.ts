@@ -12,7 +12,7 @@ import { decide, type Decided } from './decision.js'
 import { claimAfterAsOf, claimNotApplicable, claimNotFound, claimRequired, screeningNotFinished, yearInFuture } from './errors.js'
 import { loadFactSources } from './fact-sources.js'
 import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
-import { SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './jobs.js'
+import { REVIEW, SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './jobs.js'
 
 /**
  * Evaluates the active version for a person, or for a programme decided per claim, one
@@ -43,14 +43,17 @@ export function screeningDate (year: number, today: string): string {
   return year === current ? today : `${year}-12-31`
 }
 
-/** Queues a screening of a region with the programme's active version. */
-export async function startScreening (db: Kysely<DB>, acting: Acting, code: string, request: ScreeningRequest): Promise<JobRow> {
+/**
+ * Queues a screening of a region with the programme's active version, or (review) the
+ * annual review of its beneficiaries there with a screening for new candidates.
+ */
+export async function startScreening (db: Kysely<DB>, acting: Acting, code: string, request: ScreeningRequest, kind: 'screening' | 'review' = 'screening'): Promise<JobRow> {
   const ruleSet = await ruleSetFor(db, code)
   const { code: regionCode } = await requireRegion(db, request.regionCode, acting.scope)
   const input: ScreeningInput = {
     programCode: ruleSet.programCode, ruleVersion: ruleSet.version, regionCode, year: request.year, asOf: screeningDate(request.year, await acting.clock.today()),
   }
-  return enqueueJob(db, acting, SCREENING, input, { regionCode })
+  return enqueueJob(db, acting, kind === 'review' ? REVIEW : SCREENING, input, { regionCode })
 }
 
 /** Queues a simulation of a rule version against the active one (if any) over a region. */
