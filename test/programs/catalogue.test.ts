@@ -11,7 +11,7 @@ import { apiOf, districtAdmin, emptyServerDatabase, serverUrl, testConfig } from
 
 const catalogue = systemActing('huimin catalogue', '420102', systemClock())
 
-const CORRECTED = ['GIRLS_COLLEGE_AWARD', 'GIRLS_PRIORITY', 'ONLY_CHILD_HEALTH_FEE']
+const CORRECTED = ['GIRLS_COLLEGE_AWARD', 'GIRLS_PRIORITY', 'ONLY_CHILD_HEALTH_FEE', 'RURAL_REWARD']
 
 /** The catalogue as an earlier release shipped it: every programme at its first revision. */
 const FIRST_RELEASE = CATALOGUE.map((program) => ({ ...program, revisions: program.revisions.slice(0, 1) }))

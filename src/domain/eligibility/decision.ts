@@ -2,7 +2,7 @@ import { formatFen } from '../money.js'
 import type { RuleSet } from '../programs/versions.js'
 import { amountFor, fundingFor } from './amounts.js'
 import type { Claim } from './claims.js'
-import { evaluateTree, type Criterion } from './evaluate.js'
+import { evaluateTree, type Criterion, type Explanation } from './evaluate.js'
 import type { FactSources } from './fact-sources.js'
 import { lifetimeCriterion, OWED, OWED_LABEL, paysMoney, withLifetime } from './guards.js'
 import { PersonFacts } from './person-facts.js'
@@ -24,10 +24,10 @@ export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string, cl
   const pays = paysMoney(ruleSet.amounts)
   const owedFen = pays ? amountFor(ruleSet.amounts, facts, sources.person, claim) : null
   const owed = !pays || (owedFen !== null && owedFen > 0)
-  const criteria: Criterion[] = pays
-    ? [...tree.criteria, { id: OWED, label: OWED_LABEL, fact: 'amount', op: '>', passed: owed, actual: owedFen === null ? null : formatFen(owedFen), expected: '0.00' }]
-    : tree.criteria
+  const owedCriterion: Criterion = { id: OWED, label: OWED_LABEL, fact: 'amount', op: '>', passed: owed, actual: owedFen === null ? null : formatFen(owedFen), expected: '0.00' }
+  const criteria: Criterion[] = pays ? [...tree.criteria, owedCriterion] : tree.criteria
   const eligible = tree.passed && owed
+  const root = tree.explanation as Extract<Explanation, { children: Explanation[] }>
   const amountFen = eligible ? owedFen : null
   const once = ruleSet.amounts.per === 'once'
   const year = asOf.slice(0, 4)
@@ -37,6 +37,10 @@ export function decide (ruleSet: RuleSet, sources: FactSources, asOf: string, cl
     period: claim ? claim.id : once ? asOf : year,
     claim: claim ?? null,
     criteria,
+    explanation: {
+      ...root, label: root.label ?? 'qualifies: every criterion below holds', passed: eligible,
+      children: pays ? [...root.children, { kind: 'criterion', ...owedCriterion }] : root.children,
+    },
     failedOn: tree.failedOn ?? (owed ? null : OWED),
     amount: amountFen === null ? null : formatFen(amountFen),
     funding: amountFen === null ? [] : fundingFor(ruleSet.funding, claim ? claim.date : once ? asOf : `${year}-01-01`, amountFen)

@@ -35,9 +35,19 @@ export function compare (actual: FactValue, op: Operator, expected: FactValue | 
   }
 }
 
+/**
+ * The decision as the rule tree reads: each group (all, any, not) with its label and
+ * result and its nodes beneath it, down to the criteria. An officer or an objector sees
+ * which alternative of an `any` held, and which requirement of an `all` failed.
+ */
+export type Explanation =
+  | { kind: 'all' | 'any' | 'not', id?: string, label?: string, passed: boolean, children: Explanation[] }
+  | ({ kind: 'criterion' } & Criterion)
+
 export interface Decision {
   passed: boolean
   criteria: Criterion[]
+  explanation: Explanation
   /** When it fails: the criterion it fails on (see failedOn). */
   failedOn: string | null
 }
@@ -64,8 +74,21 @@ export function evaluateTree (tree: RuleNode, read: FactReader): Decision {
     if (node.not) return !passes(node.not)
     return criteria.get(node)!.passed
   }
+  const explain = (node: RuleNode): Explanation => {
+    if (!node.all && !node.any && !node.not) return { kind: 'criterion', ...criteria.get(node)! }
+    const kind = node.all ? 'all' : node.any ? 'any' : 'not'
+    const children = node.all ?? node.any ?? [node.not!]
+    return {
+      kind, ...(node.id ? { id: node.id } : {}), ...(node.label ? { label: node.label } : {}), passed: passes(node), children: children.map(explain),
+    }
+  }
   const passed = passes(tree)
-  return { passed, criteria: [...criteria.values()], failedOn: passed ? null : nameOf(topLevel(tree).find((node) => !passes(node))!) }
+  return {
+    passed,
+    criteria: [...criteria.values()],
+    explanation: explain(tree),
+    failedOn: passed ? null : nameOf(topLevel(tree).find((node) => !passes(node))!),
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { seesWholeIdNumber } from '../registry/people.js'
 import { listOutcomes } from './repo.js'
 import { REVIEW, SCREENING, SIMULATION } from './jobs.js'
 import {
-  Claim, Criterion, Evaluation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
+  Claim, Criterion, Evaluation, Explanation, EvaluationRequest, OutcomeItem, OutcomePage, OutcomeQuery, ScreeningRequest, SimulationRequest,
   type EvaluationRequest as EvaluationBody, type OutcomeItem as OutcomeItemBody, type ScreeningRequest as ScreeningBody, type SimulationRequest as SimulationBody,
 } from './schemas.js'
 import { evaluatePerson, startScreening, startSimulation } from './service.js'
@@ -26,7 +26,7 @@ const isOutcomeKey = (value: unknown): value is [string, number] =>
   Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isSafeInteger(value[1])
 
 export default async function eligibilityRoutes (app: FastifyInstance) {
-  for (const schema of [EvaluationRequest, Criterion, Claim, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
+  for (const schema of [EvaluationRequest, Criterion, Explanation, Claim, Evaluation, ScreeningRequest, SimulationRequest, OutcomeItem, OutcomePage]) app.addSchema(schema)
 
   app.post<{ Body: EvaluationBody }>('/eligibility/evaluations', {
     config: { roles: ANY_OFFICER },

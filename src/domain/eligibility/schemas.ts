@@ -24,6 +24,19 @@ export const Criterion = Type.Object({
   expected: Type.Union([Type.Integer(), Type.Boolean(), Type.String(), Type.Array(Type.Union([Type.Integer(), Type.String()]))], { description: 'The value the rule compares with.' }),
 }, { $id: 'Criterion', additionalProperties: false, description: 'One criterion of a decision.' })
 
+export const Explanation = Type.Object({
+  kind: Type.Enum(['all', 'any', 'not', 'criterion'], { type: 'string', description: 'all: every node beneath must hold; any: at least one; not: the node beneath must fail; criterion: one comparison.' }),
+  id: Type.Optional(Type.String({ description: 'The node\'s id in the rule tree (always present on a criterion).' })),
+  label: Type.Optional(Type.String({ description: 'What the node means, as the rule version words it.' })),
+  passed: Type.Boolean({ description: 'Whether the node holds for the person.' }),
+  children: Type.Optional(Type.Array(Type.Ref('Explanation'), { description: 'For a group: its nodes, in order.' })),
+  fact: Type.Optional(Type.String({ description: 'For a criterion: the fact compared.' })),
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]), { description: 'For a criterion: the fact\'s parameters.' })),
+  op: Type.Optional(Type.String({ description: 'For a criterion: the comparison.' })),
+  actual: Type.Optional(factValue('For a criterion: the fact\'s value for the person on the as-of date; null when it has none.')),
+  expected: Type.Optional(Type.Union([Type.Integer(), Type.Boolean(), Type.String(), Type.Array(Type.Union([Type.Integer(), Type.String()]))], { description: 'For a criterion: the value compared with.' })),
+}, { $id: 'Explanation', additionalProperties: false, description: 'A node of the decision\'s rule tree, with its result and the nodes beneath it.' })
+
 export const Claim = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The claim: the id of its `service` event.' }),
   service: Type.String({ description: 'The service done, as the event records it (iud_insertion, sterilisation …).' }),
@@ -39,6 +52,7 @@ export const Evaluation = Type.Object({
   period: Type.String({ description: 'The period the amount is for: the year (2010), the date of a one-time award, or for a claim the claim\'s id (one payment per claim).' }),
   claim: Type.Union([Type.Ref('Claim'), Type.Null()], { description: 'The claim decided, for a programme decided per claim; null otherwise.' }),
   criteria: Type.Array(Type.Ref('Criterion'), { description: 'Every criterion, in order, with the person\'s value: first `lifetime` (the person lives in the period decided), then the rules\' own, and last, for a programme that pays, `owed` (something is owed for the period).' }),
+  explanation: Type.Ref('Explanation', { description: 'The same decision as a tree: the rule version\'s groups (all, any, not) with their labels and results, and the criteria beneath them, so a reader sees which alternative held. Its root holds `lifetime`, the rules\' top-level nodes, and `owed`.' }),
   failedOn: Type.Union([Type.String(), Type.Null()], { description: 'When not eligible: the first top-level criterion the person fails (`lifetime` and `owed` included).' }),
   amount: Type.Union([Money('What the person is owed for the period.'), Type.Null()], { description: 'What the person is owed for the period; null when not eligible or when the programme pays per claim or not in money.' }),
   funding: Type.Array(Type.Object({

@@ -44,6 +44,70 @@ const revise = (previous: RuleVersionCreate, changes: Partial<RuleVersionCreate>
 
 // The first revisions of the programmes corrected since, as a database may hold them.
 
+const ruralReward: RuleVersionCreate = {
+  effectiveFrom: '2004-01-01',
+  rules: {
+    all: [
+      rural,
+      bornFrom1933,
+      is('age', 'aged 60 or over in the payment year', 'ageAtYearEnd', '>=', 60),
+      livingAtYearStart,
+      is('policy', 'neither the person nor the spouse had a birth against policy from 1973-01-01 to 2001-12-31',
+        'coupleOutOfPolicyBirths', '=', 0, { from: '1973-01-01', to: '2001-12-31' }),
+      {
+        id: 'children',
+        any: [
+          is('oneChild', 'exactly one living child', 'livingChildren', '=', 1),
+          { all: [is('twoChildren', 'two living children', 'livingChildren', '=', 2), is('twoDaughters', 'both living children are daughters', 'livingDaughters', '=', 2)] },
+          { all: [is('noLivingChild', 'no living child', 'livingChildren', '=', 0), is('hadChildren', 'had children, who have died', 'children', '>=', 1)] },
+        ],
+      },
+    ],
+  },
+  amounts: {
+    per: 'year',
+    schedule: [
+      { from: '2004-01-01', tiers: [{ amount: '600.00' }] },
+      { from: '2009-01-01', tiers: [{ amount: '720.00' }] },
+      { from: '2012-01-01', tiers: [{ amount: '960.00' }] },
+    ],
+  },
+  funding: [shares('2004-01-01', { central: 50, provincial: 30, district: 20 })],
+  payment: { frequency: 'yearly' },
+  workflow: standardWorkflow,
+  note: 'Paid from the year the person turns 60 until death (the year of death included). Not combinable with SPECIAL_ASSISTANCE.',
+}
+
+/**
+ * RURAL_REWARD with the children's alternatives named and worded: the answer's
+ * explanation shows which one held, and "had children" says what it counts.
+ */
+const ruralRewardWorded = revise(ruralReward, {
+  rules: {
+    all: [
+      ...(ruralReward.rules.all ?? []).slice(0, -1),
+      {
+        id: 'children',
+        label: 'one living child, or two living daughters, or no living child left (the children have died)',
+        any: [
+          is('oneChild', 'exactly one living child', 'livingChildren', '=', 1),
+          {
+            id: 'twoDaughtersLiving',
+            label: 'two living children, both daughters',
+            all: [is('twoChildren', 'two living children', 'livingChildren', '=', 2), is('twoDaughters', 'two living daughters', 'livingDaughters', '=', 2)],
+          },
+          {
+            id: 'childrenDied',
+            label: 'no living child left: the children have died',
+            all: [is('noLivingChild', 'no living child', 'livingChildren', '=', 0), is('hadChildren', 'had at least one child, born or adopted', 'children', '>=', 1)],
+          },
+        ],
+      },
+    ],
+  },
+})
+
+
 const onlyChildHealthFee: RuleVersionCreate = {
   effectiveFrom: '1982-01-01',
   rules: {
@@ -195,39 +259,7 @@ export const CATALOGUE: readonly CatalogueProgram[] = [
     name: '农村部分计划生育家庭奖励扶助',
     title: 'Rural family-planning household reward and assistance',
     subject: 'person',
-    revisions: [{
-      effectiveFrom: '2004-01-01',
-      rules: {
-        all: [
-          rural,
-          bornFrom1933,
-          is('age', 'aged 60 or over in the payment year', 'ageAtYearEnd', '>=', 60),
-          livingAtYearStart,
-          is('policy', 'neither the person nor the spouse had a birth against policy from 1973-01-01 to 2001-12-31',
-            'coupleOutOfPolicyBirths', '=', 0, { from: '1973-01-01', to: '2001-12-31' }),
-          {
-            id: 'children',
-            any: [
-              is('oneChild', 'exactly one living child', 'livingChildren', '=', 1),
-              { all: [is('twoChildren', 'two living children', 'livingChildren', '=', 2), is('twoDaughters', 'both living children are daughters', 'livingDaughters', '=', 2)] },
-              { all: [is('noLivingChild', 'no living child', 'livingChildren', '=', 0), is('hadChildren', 'had children, who have died', 'children', '>=', 1)] },
-            ],
-          },
-        ],
-      },
-      amounts: {
-        per: 'year',
-        schedule: [
-          { from: '2004-01-01', tiers: [{ amount: '600.00' }] },
-          { from: '2009-01-01', tiers: [{ amount: '720.00' }] },
-          { from: '2012-01-01', tiers: [{ amount: '960.00' }] },
-        ],
-      },
-      funding: [shares('2004-01-01', { central: 50, provincial: 30, district: 20 })],
-      payment: { frequency: 'yearly' },
-      workflow: standardWorkflow,
-      note: 'Paid from the year the person turns 60 until death (the year of death included). Not combinable with SPECIAL_ASSISTANCE.',
-    }],
+    revisions: [ruralReward, ruralRewardWorded],
   },
   {
     code: 'SPECIAL_ASSISTANCE',
