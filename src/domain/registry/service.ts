@@ -3,7 +3,7 @@ import type { Kysely, Transaction, Updateable } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { requireVersion } from '../../http/etag.js'
-import { decodeCursor, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
 import { recordAudit, type AuditEntry } from '../audit/record.js'
 import type { Acting } from '../identity/acting.js'
 import type { Actor } from '../identity/actor.js'
@@ -105,7 +105,7 @@ export async function getHousehold (registry: Registry, acting: Acting, id: stri
 export async function listHouseholdsIn (registry: Registry, acting: Acting, query: { region?: string, hukouType?: string, name?: string, limit: number, cursor?: string }) {
   const region = await listedRegion(registry.db, query.region, acting.scope)
   const rows = await listHouseholds(registry.db, {
-    region, hukouType: query.hukouType, memberName: query.name, afterId: decodeCursor(query.cursor, isString),
+    region, hukouType: query.hukouType, memberName: query.name, afterId: decodeCursor(query.cursor, isUuid),
   }, query.limit)
   const members = await membersOf(registry.db, rows.slice(0, query.limit).map((row) => row.id))
   return toPage(rows, query.limit, (row) => row.id,
