@@ -78,7 +78,7 @@ try {
   const vault = new PiiVault(randomBytes(32))
   const sealed = await timed(async () => {
     for (const household of readCsv(csv)) {
-      if ('error' in household) continue
+      if ('faults' in household) continue
       for (const member of household.household.members) {
         checkPersonFacts(member, '/row', '2026-12-31')
         sealIdNumber(vault, member.idNumber)

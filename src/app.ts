@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Logger } from 'pino'
-import type { Config } from './config.js'
+import { trustProxyOf, type Config } from './config.js'
 import type { Database } from './db/database.js'
 import auditRoutes from './domain/audit/routes.js'
 import clockRoutes from './domain/clock/routes.js'
@@ -29,11 +29,13 @@ import { createLogger } from './logger.js'
 import auth from './plugins/auth.js'
 import clock from './plugins/clock.js'
 import database from './plugins/database.js'
-import errors from './plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import jobs from './plugins/jobs.js'
 import openapi from './plugins/openapi.js'
 import pii from './plugins/pii.js'
+import rateLimits from './plugins/rate-limits.js'
 import requestId, { RequestLogController, requestIdFor } from './plugins/request-log.js'
+import securityHeaders from './plugins/security-headers.js'
 
 export interface AppOptions {
   config: Config
@@ -57,13 +59,29 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.BODY_LIMIT,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     connectionTimeout: config.REQUEST_TIMEOUT_MS,
+    // Node checks request and header timeouts every connectionsCheckingInterval (30 s
+    // by default), so a request could outlive REQUEST_TIMEOUT_MS by that much: check
+    // every second, and give the headers no longer than the whole request.
+    http: {
+      connectionsCheckingInterval: Math.min(1000, config.REQUEST_TIMEOUT_MS),
+      headersTimeout: config.REQUEST_TIMEOUT_MS,
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      // Node refuses an HTTP/1.1 request without Host with an empty 400 of its own; the
+      // errors plugin refuses it with a problem instead.
+      requireHostHeader: false,
+    },
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Draining requests get a problem from the errors plugin, not Fastify's own body.
+    return503OnClosing: false,
+    trustProxy: trustProxyOf(config.TRUST_PROXY),
+    frameworkErrors,
+    clientErrorHandler,
     schemaController: { compilersFactory: { buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errors)
   await app.register(requestId)
+  await app.register(securityHeaders)
   await app.register(database, { database: options.database })
   const piiKey = options.piiKey ?? (config.PII_KEY ? Buffer.from(config.PII_KEY, 'base64') : undefined)
   if (!piiKey) throw new Error('no PII key: set PII_KEY or pass piiKey')
@@ -77,6 +95,11 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   })
   await app.register(openapi)
 
+  await app.register(rateLimits, {
+    perTokenPerMinute: config.RATE_LIMIT_PER_TOKEN,
+    authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES,
+    redisUrl: config.REDIS_URL,
+  })
   await app.register(auth)
 
   await app.register(healthRoutes)

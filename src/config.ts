@@ -26,7 +26,7 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Connections in the PostgreSQL pool.' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, default: 1048576, description: 'Largest request body accepted, in bytes.' }),
   IMPORT_BODY_LIMIT: Type.Integer({ minimum: 1024, default: 67108864, description: 'Largest import file accepted, in bytes.' }),
-  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'Longest time to receive a whole request.' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, default: 30000, description: 'Longest time to receive a whole request, headers and body; enforced within a second.' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 10000, description: 'How long shutdown waits for requests in flight.' }),
   JOB_POLL_MS: Type.Integer({ minimum: 0, maximum: 600000, default: 1000, description: 'How often an instance looks for queued jobs; 0 runs none.' }),
   PUBLIC_OBJECTIONS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 10000, default: 5, description: 'Objections one client address may file per minute on the public board.' }),
@@ -35,6 +35,17 @@ export const ConfigSchema = Type.Object({
     description: 'system: real time; settable: a training or test instance whose district administrators move the clock forward (PUT /v1/clock).',
   }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Apply pending migrations when the server starts.' }),
+  REDIS_URL: Type.Optional(Type.String({
+    pattern: '^rediss?://',
+    description: 'Redis connection URL; set, the request limits are counted there and shared by every instance; unset, each instance counts in memory.',
+  })),
+  RATE_LIMIT_PER_TOKEN: Type.Integer({ minimum: 1, maximum: 10000000, default: 6000, description: 'Requests a minute one officer token may make (partners have their own registered limit).' }),
+  RATE_LIMIT_AUTH_FAILURES: Type.Integer({ minimum: 1, maximum: 10000000, default: 30, description: 'Failed authentications a minute from one client address before its requests are refused for the rest of the minute.' }),
+  TRUST_PROXY: Type.String({
+    pattern: '^(|true|false|[0-9]{1,2}|[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*)$',
+    default: '',
+    description: 'Behind a load balancer: which X-Forwarded-For hops to trust for the client address (true, a hop count, or addresses and CIDR ranges, comma-separated); empty trusts none.',
+  }),
 })
 
 export type Config = Static<typeof ConfigSchema>
@@ -55,7 +66,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   let config: Config
   try {
-    config = envSchema<Config>({ schema: ConfigSchema, data, dotenv: false })
+    // env: false, or env-schema would merge in process.env: the variables given are the ones read.
+    config = envSchema<Config>({ schema: ConfigSchema, data, dotenv: false, env: false })
   } catch (error) {
     throw new ConfigError(describeEnvError(error, data))
   }
@@ -65,7 +77,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config
 }
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PII_KEY'])
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PII_KEY', 'REDIS_URL'])
+
+/** TRUST_PROXY as Fastify's trustProxy option takes it. */
+export function trustProxyOf (setting: string): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === '' || setting === 'false') return false
+  if (setting === 'true') return true
+  if (/^[0-9]+$/.test(setting)) {
+    const hops = Number(setting)
+    return (_address, hop) => hop < hops
+  }
+  return setting.split(',')
+}
 
 function describeEnvError(error: unknown, data: Record<string, string>): string {
   const errors = (error as { errors?: Array<{ instancePath: string, message?: string, params?: Record<string, unknown> }> }).errors

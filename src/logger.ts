@@ -18,11 +18,17 @@ export const REDACTED_PATHS = [
 
 /**
  * Database errors can quote row values in `detail`, `where` and bound `params`;
- * only their kind, code, constraint and stack are logged.
+ * only their kind, code, constraint and stack are logged. The messages of data
+ * exceptions (SQLSTATE class 22: "invalid input syntax for type uuid: …", "value … is
+ * out of range") quote the value itself, so theirs are left out too.
  */
 function serializeError (error: unknown): object {
   const serialized = stdSerializers.err(error as Error) as unknown as Record<string, unknown>
   for (const key of ['detail', 'where', 'params', 'query', 'hint', 'internalQuery']) delete serialized[key]
+  if (typeof serialized.code === 'string' && /^22[0-9A-Z]{3}$/.test(serialized.code)) {
+    serialized.message = `data exception ${serialized.code}`
+    if (typeof serialized.stack === 'string') serialized.stack = serialized.stack.split('\n').slice(1).join('\n')
+  }
   return serialized
 }
 

@@ -1,7 +1,8 @@
 import Type, { type TSchema } from 'typebox'
-import { defineProblem } from './problem.js'
+import { defineFieldProblem } from './problem.js'
+import { findUncleanText } from './text.js'
 
-const invalidCursor = defineProblem(400, 'invalid_cursor', () => 'The cursor is not one this collection gave out.')
+const invalidCursor = defineFieldProblem(400, 'invalid_cursor', () => 'The cursor is not one this collection gave out.')
 
 export const DEFAULT_LIMIT = 50
 export const MAX_LIMIT = 500
@@ -24,14 +25,18 @@ export function encodeCursor (key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
-/** Reads a cursor made by encodeCursor; anything else is a 400 problem. */
+/**
+ * Reads a cursor made by encodeCursor; anything else is a 400 problem naming the query
+ * field. A cursor is checked after it is decoded, by the key's own test and by the one
+ * rule for text: it reaches the database as the key of the collection's order.
+ */
 export function decodeCursor<T> (cursor: string | undefined, isKey: (value: unknown) => value is T): T | undefined {
   if (cursor === undefined) return undefined
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (isKey(key)) return key
+    if (isKey(key) && findUncleanText(key) === undefined) return key
   } catch {}
-  throw invalidCursor()
+  throw invalidCursor('/query/cursor')
 }
 
 /** Cuts a result fetched with limit + 1 rows into a page. */
@@ -46,3 +51,6 @@ export function toPage<Row, Item> (rows: Row[], limit: number, keyOf: (row: Row)
 
 export const isString = (value: unknown): value is string => typeof value === 'string'
 export const isInteger = (value: unknown): value is number => Number.isSafeInteger(value)
+/** A row id: the key of most collections. */
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)

@@ -106,8 +106,9 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'The request body has an unsupported media type.',
   422: 'The request is well-formed but breaks a rule.',
   428: 'The request needs an If-Match header.',
-  429: 'Too many requests.',
-  503: 'The service cannot serve the request now.',
+  408: 'The whole request did not arrive in time.',
+  429: 'Too many requests: the partner\'s, the token\'s or the client address\'s limit was reached; Retry-After says when to try again.',
+  503: 'The database cannot be reached, or this instance is shutting down; Retry-After says when to try again.',
 }
 
 /** Route response entries for the given error statuses, each a Problem document. */

@@ -1,5 +1,6 @@
-import { Ajv, type AnySchema, type Options, type ValidateFunction } from 'ajv'
+import { Ajv, type AnySchema, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
+import { findUncleanData } from './text.js'
 
 /**
  * Request validation that refuses instead of tidying: unknown fields are errors, and
@@ -14,6 +15,9 @@ const common: Options = {
   allowUnionTypes: true,
 }
 
+/** The widest integer a request may carry where its schema sets no bound: what an `integer` column holds. */
+export const INT32 = { minimum: -2147483648, maximum: 2147483647 } as const
+
 /**
  * Fastify's validator factory (schemaController.compilersFactory.buildValidator).
  * Fastify calls it for every plugin context that adds shared schemas, with those
@@ -22,16 +26,81 @@ const common: Options = {
 export function buildValidator (
   externalSchemas: Record<string, AnySchema | AnySchema[]>,
 ): (route: { schema: AnySchema, httpPart?: string }) => ValidateFunction {
-  const body = withFormats(new Ajv({ ...common, coerceTypes: false }))
-  const text = withFormats(new Ajv({ ...common, coerceTypes: 'array' }))
+  const body = requestAjv({ coerceTypes: false })
+  const text = requestAjv({ coerceTypes: 'array' })
   for (const schema of Object.values(externalSchemas)) {
-    body.addSchema(schema)
-    text.addSchema(schema)
+    for (const each of [schema].flat()) {
+      const bounded = boundIntegers(each)
+      body.addSchema(bounded)
+      text.addSchema(bounded)
+    }
   }
-  return ({ schema, httpPart }) => (httpPart === 'body' ? body : text).compile(schema)
+  return ({ schema, httpPart }) => {
+    const validate = (httpPart === 'body' ? body : text).compile(boundIntegers(schema))
+    return withCleanText(validate, httpPart === 'headers' ? declaredProperties(schema) : undefined)
+  }
 }
 
-function withFormats (ajv: Ajv): Ajv {
-  (addFormats as unknown as (ajv: Ajv) => Ajv)(ajv)
+/** An Ajv set up as every request validator of the service is; the import reads its files with one too. */
+export function requestAjv (options: Options = {}): Ajv {
+  const ajv = new Ajv({ ...common, ...options })
+  ;(addFormats as unknown as (ajv: Ajv) => Ajv)(ajv)
+  // What the database and JavaScript both take, no more: a UUID without the urn:uuid:
+  // prefix ajv-formats allows; dates from year 1 (PostgreSQL has no year 0); instants a
+  // Date can hold (no leap second, which RFC 3339 allows and Date refuses).
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)
+  const date = ajv.formats.date as { validate: (value: string) => boolean, compare: unknown }
+  const dateTime = ajv.formats['date-time'] as { validate: (value: string) => boolean, compare: unknown }
+  ajv.addFormat('date', { ...date, validate: (value: string) => !value.startsWith('0000') && date.validate(value) } as never)
+  ajv.addFormat('date-time', {
+    ...dateTime,
+    validate: (value: string) => !value.startsWith('0000') && dateTime.validate(value) && !Number.isNaN(Date.parse(value)),
+  } as never)
   return ajv
+}
+
+/**
+ * The schema with every integer that has no bound of its own bounded to 32 bits, so
+ * that 2147483648 in a path or a body is a 400 naming the field, not a database error.
+ */
+export function boundIntegers<T> (schema: T): T {
+  if (Array.isArray(schema)) return schema.map(boundIntegers) as T
+  if (schema === null || typeof schema !== 'object') return schema
+  const copy: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(schema)) copy[key] = boundIntegers(value)
+  const types = [copy.type].flat()
+  if (types.includes('integer')) {
+    if (copy.minimum === undefined && copy.exclusiveMinimum === undefined) copy.minimum = INT32.minimum
+    if (copy.maximum === undefined && copy.exclusiveMaximum === undefined) copy.maximum = INT32.maximum
+  }
+  return copy as T
+}
+
+/**
+ * The compiled validator, refusing first any text that breaks the one rule for text
+ * (src/http/text.ts), and data nested deeper than any schema goes. Headers are checked only where the route declares them: those
+ * are the ones it uses. A body that is not JSON (an import file) is checked row by row
+ * by its reader instead.
+ */
+function withCleanText (validate: ValidateFunction, headers: string[] | undefined): ValidateFunction {
+  const checked = function (this: unknown, data: unknown, context?: unknown) {
+    const subject = headers && data !== null && typeof data === 'object'
+      ? Object.fromEntries(headers.map((name) => [name, (data as Record<string, unknown>)[name]]))
+      : data
+    const unclean = typeof subject === 'object' ? findUncleanData(subject) : undefined
+    if (unclean !== undefined) {
+      const error: ErrorObject = { instancePath: unclean.path, schemaPath: '#', keyword: 'text', params: {}, message: unclean.rule }
+      checked.errors = [error]
+      return false
+    }
+    const valid = (validate as (data: unknown, context?: unknown) => boolean).call(this, data, context)
+    checked.errors = validate.errors
+    return valid
+  } as ValidateFunction
+  return Object.assign(checked, { schema: validate.schema, schemaEnv: validate.schemaEnv })
+}
+
+function declaredProperties (schema: AnySchema): string[] {
+  const properties = (schema as { properties?: Record<string, unknown> }).properties
+  return properties ? Object.keys(properties) : []
 }

@@ -6,6 +6,7 @@ import { roleForbidden, tokenExpired, tokenInvalid, tokenMissing, tokenRevoked }
 import { findTokenHolder } from '../domain/identity/repo.js'
 import type { Role } from '../domain/identity/roles.js'
 import { hashToken, looksLikeToken } from '../domain/identity/tokens.js'
+import { readAgainIfCut } from '../db/transaction.js'
 import { ProblemError } from '../http/problem.js'
 
 declare module 'fastify' {
@@ -30,6 +31,9 @@ export function actingOf (request: FastifyRequest): Acting {
  * alone; a /v1 route that does not declare its roles stops the service from starting.
  * The request's Acting is built here, once: its role is the first of the route's
  * roles the caller holds, until a step of a state machine names the one it needs.
+ * The limits apply here too: an address that failed to authenticate too often is
+ * refused before its token is looked up, and every authenticated request counts
+ * against its partner's or its token's limit, whatever it then asks.
  */
 export default fp(async function auth (app: FastifyInstance) {
   app.decorateRequest('acting', null)
@@ -43,26 +47,29 @@ export default fp(async function auth (app: FastifyInstance) {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const roles = request.routeOptions.config.roles
     if (!roles) return
+    await app.limits.refuseBlockedAddress(request, reply)
     let actor: TokenHolder
     try {
       actor = await authenticate(app, request.headers.authorization)
     } catch (error) {
       if (error instanceof ProblemError && error.status === 401) {
+        await app.limits.countFailedAuthentication(request, reply)
         reply.header('www-authenticate', `Bearer error="invalid_token", error_description="${error.message}"`)
       }
       throw error
     }
+    await app.limits.countCaller(request, reply, actor)
     const role = roles.find((each) => actor.roles.includes(each))
     if (!role) throw roleForbidden(roles, actor.roles)
     request.acting = { actor, role, scope: actor.regionCode, requestId: request.id, clock: app.clock }
   })
-}, { name: 'auth', dependencies: ['database', 'clock'] })
+}, { name: 'auth', dependencies: ['database', 'clock', 'rate-limits'] })
 
 async function authenticate (app: FastifyInstance, header: string | undefined): Promise<TokenHolder> {
   const match = /^Bearer +(\S+)$/i.exec(header ?? '')
   if (!match) throw tokenMissing()
   const token = match[1]!
-  const holder = looksLikeToken(token) ? await findTokenHolder(app.db, hashToken(token)) : undefined
+  const holder = looksLikeToken(token) ? await readAgainIfCut(() => findTokenHolder(app.db, hashToken(token))) : undefined
   if (!holder) throw tokenInvalid()
   if (holder.status === 'revoked') throw tokenRevoked()
   if (holder.expired) throw tokenExpired()

@@ -32,8 +32,10 @@ t.test('docker compose runs PostgreSQL 15 with a volume and starts the service o
 
   const api = compose.services.api!
   t.equal(api.build, '.')
-  t.same(api.depends_on, { db: { condition: 'service_healthy' } })
+  t.same(api.depends_on, { db: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } })
   t.equal(new URL(api.environment!.DATABASE_URL!).hostname, 'db', 'DATABASE_URL points at the db service')
+  t.equal(new URL(api.environment!.REDIS_URL!).hostname, 'redis', 'REDIS_URL points at the redis service, where instances share their limits')
+  t.ok(compose.services.redis?.healthcheck, 'Redis has a health check')
   for (const variable of Object.keys(api.environment!)) {
     t.ok(variable in ConfigSchema.properties, `${variable} is a setting the service reads`)
   }

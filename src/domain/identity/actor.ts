@@ -11,6 +11,8 @@ export interface TokenHolder {
   tokenId: string
   /** For partners: the programme codes they may ask about. */
   programs: string[]
+  /** For partners: the requests a minute they were registered with. */
+  rateLimitPerMinute?: number
 }
 
 /** The service itself, or its command line: a notice ending, a seed, a job's own steps. */

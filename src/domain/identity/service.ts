@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB } from '../../db/types.js'
-import { decodeCursor, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
 import { recordAudit } from '../audit/record.js'
 import { listedRegion, requireRegion } from '../regions/service.js'
 import { transition } from '../state/machine.js'
@@ -58,7 +58,7 @@ export async function getOfficer (db: Kysely<DB>, acting: Acting, id: string): P
 
 export async function listOfficersIn (db: Kysely<DB>, acting: Acting, query: { region?: string | undefined, limit: number, cursor?: string | undefined }) {
   const region = await listedRegion(db, query.region, acting.scope)
-  const rows = await listOfficers(db, region, query.limit, decodeCursor(query.cursor, isString))
+  const rows = await listOfficers(db, region, query.limit, decodeCursor(query.cursor, isUuid))
   return toPage(rows, query.limit, (row) => row.id, toOfficer)
 }
 

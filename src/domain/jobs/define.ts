@@ -20,7 +20,17 @@ export interface JobRun<Input> {
   progress (done: number, total?: number | null): Promise<void>
 }
 
-/** One kind of long work: its name, the schema of its input, and the work. A thrown error fails the job with its message. */
+/**
+ * A failure whose message is written for the job's readers: it names rows, columns and
+ * rules, never values. A job fails with its message; any other error fails it with a
+ * message that says only that something unexpected happened (its own message may quote
+ * the input, and the job is read by every officer of its region).
+ */
+export class JobFailure extends Error {
+  override name = 'JobFailure'
+}
+
+/** One kind of long work: its name, the schema of its input, and the work. A thrown JobFailure fails the job with its message. */
 export interface JobDefinition<Input = any> {
   kind: string
   input: TSchema
@@ -89,7 +99,7 @@ export function actingOfJob (job: JobRow, clock: Clock): Acting {
 export function inputOf<Input> (definition: JobDefinition<Input>, job: JobRow): Input {
   if (!Value.Check(definition.input, job.input)) {
     const first = [...Value.Errors(definition.input, job.input)][0]
-    throw new Error(`the job's input does not match ${definition.kind}'s schema${first ? ` at ${first.instancePath || '/'}` : ''}`)
+    throw new JobFailure(`the job's input does not match ${definition.kind}'s schema${first ? ` at ${first.instancePath || '/'}` : ''}`)
   }
   return job.input as Input
 }

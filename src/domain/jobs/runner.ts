@@ -3,7 +3,9 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import type { Clock } from '../clock/clock.js'
 import type { PiiVault } from '../registry/pii.js'
-import { actingOfJob, inputOf, type JobDefinition } from './define.js'
+import { isConnectionLost } from '../../db/errors.js'
+import { ProblemError } from '../../http/problem.js'
+import { actingOfJob, inputOf, JobFailure, type JobDefinition } from './define.js'
 import { claimJob, failAbandonedJobs, finishJob, reportProgress } from './repo.js'
 
 export interface JobRunnerOptions {
@@ -105,13 +107,26 @@ export class JobRunner {
       await finishJob(this.db, job.id, { result })
       this.log.info({ jobId: job.id, kind: job.kind, durationMs: Date.now() - started }, 'job succeeded')
     } catch (error) {
-      await finishJob(this.db, job.id, { error: (error as Error).message })
-      // The message stays in the job, for whoever may read it: it can quote the job's input.
+      await finishJob(this.db, job.id, { error: jobErrorOf(error, job.id) })
+      // Neither message goes to the log: an unexpected one can quote the job's input.
       const stack = (error as Error).stack?.split('\n').slice(1).join('\n')
-      this.log.warn({ jobId: job.id, kind: job.kind, errorType: (error as Error).name, stack }, 'job failed')
+      const code = (error as { code?: unknown }).code
+      this.log.warn({ jobId: job.id, kind: job.kind, errorType: (error as Error).name, ...(typeof code === 'string' ? { errorCode: code } : {}), stack }, 'job failed')
     } finally {
       clearInterval(heartbeat)
     }
     return true
   }
+}
+
+/**
+ * What a failed job says: a JobFailure's or a refusal's own message, written to be read;
+ * for anything else, only its kind, since its message may quote the input.
+ */
+export function jobErrorOf (error: unknown, jobId: string): string {
+  if (error instanceof JobFailure || error instanceof ProblemError) return error.message
+  if (isConnectionLost(error)) return 'the job stopped: the database connection was lost'
+  const code = (error as { code?: unknown }).code
+  const kind = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? `a database error (SQLSTATE ${code})` : 'an unexpected error'
+  return `the job stopped on ${kind}; the service log has it under job ${jobId}`
 }

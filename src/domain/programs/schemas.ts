@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { calendarDate } from '../../http/formats.js'
+import { INT32 } from '../../http/validator.js'
 import { WINDOW_START_FACTS } from '../eligibility/amounts.js'
 import type { RuleNode } from '../eligibility/rule-tree.js'
 import { OFFICER_ROLES } from '../identity/roles.js'
@@ -117,7 +118,7 @@ export const ProgramParams = Type.Object({
 
 export const VersionParams = Type.Object({
   code: Type.String({ pattern: PROGRAM_CODE_PATTERN, description: 'The programme code.' }),
-  version: Type.Integer({ minimum: 1, description: 'The version number.' }),
+  version: Type.Integer({ minimum: 1, maximum: INT32.maximum, description: 'The version number.' }),
 }, { additionalProperties: false })
 
 export type RuleVersionCreate = Omit<Static<typeof RuleVersionCreate>, 'rules' | 'amounts' | 'workflow'> & {

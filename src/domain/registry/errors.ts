@@ -17,18 +17,23 @@ export const householdRegionLevel = defineProblem(422, 'household_region_level',
 export const householdHead = defineProblem(422, 'household_head', (heads: number | 'already') => heads === 'already'
   ? 'The household has a head already.'
   : `A household has exactly one head; this one has ${heads}.`)
+export const parentSex = defineFieldProblem(422, 'parent_sex', (parent: 'mother' | 'father') =>
+  parent === 'mother' ? 'A mother is a woman: the person named as mother is recorded as male.' : 'A father is a man: the person named as father is recorded as female.')
+export const parentYounger = defineFieldProblem(422, 'parent_younger', (parent: 'mother' | 'father' | 'child') => parent === 'child'
+  ? 'A person is born after their parents: a child of this person would be as old or older.'
+  : `A ${parent} is born before their child: the person linked as ${parent} is not older.`)
+export const parentCycle = defineFieldProblem(422, 'parent_cycle', (parent: 'mother' | 'father') =>
+  `Nobody is their own ancestor: the person named as ${parent} is this person or descends from them.`)
 export const duplicateIdNumber = defineProblem(422, 'duplicate_id_number', () => 'Two living members have the same ID number.')
 
-export const dateInFuture = defineFieldProblem(422, 'date_in_future', (what: string, date: string) => `The ${what} ${date} is in the future.`)
-export const deathBeforeBirth = defineFieldProblem(422, 'death_before_birth', (death: string, birth: string) =>
-  `The death date ${death} is before the birth date ${birth}.`)
+// Dates of birth and death are personal data: details name the rule, not the dates.
+export const dateInFuture = defineFieldProblem(422, 'date_in_future', (what: string) => `The ${what} is in the future.`)
+export const deathBeforeBirth = defineFieldProblem(422, 'death_before_birth', () => 'The death date is before the birth date.')
 export const eventFieldRequired = defineFieldProblem(422, 'event_field_required', (type: string, field: string) => `A ${type} event needs ${field}.`)
-export const eventBeforeBirth = defineFieldProblem(422, 'event_before_birth', (date: string, birth: string) =>
-  `The date ${date} is before the person's birth on ${birth}.`)
-export const eventAfterDeath = defineFieldProblem(422, 'event_after_death', (date: string, death: string) =>
-  `The date ${date} is after the person's death on ${death}.`)
-export const sterilisationUnder18 = defineFieldProblem(422, 'sterilisation_under_18', (age: number, date: string) =>
-  `The person was ${age} on ${date}; sterilisation is recorded for adults only.`)
+export const eventBeforeBirth = defineFieldProblem(422, 'event_before_birth', () => 'The date is before the person\'s birth.')
+export const eventAfterDeath = defineFieldProblem(422, 'event_after_death', () => 'The date is after the person\'s death.')
+export const sterilisationUnder18 = defineFieldProblem(422, 'sterilisation_under_18', () =>
+  'The person was under 18 on that date; sterilisation is recorded for adults only.')
 export const eventTypeMismatch = defineFieldProblem(422, 'event_type_mismatch', (type: string) => `A correction of a ${type} event is a ${type} event.`)
 
 export const importEmpty = defineProblem(400, 'import_empty', () => 'The file is empty.')

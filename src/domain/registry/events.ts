@@ -52,15 +52,15 @@ export async function recordPersonEvent (db: Kysely<DB>, acting: Acting, personI
     if (input[field] === undefined) throw eventFieldRequired(`/body/${field}`, input.type, field)
   }
   return inTransaction(db, async (trx) => {
-    if (input.date > await acting.clock.today(trx)) throw dateInFuture('/body/date', 'date', input.date)
+    if (input.date > await acting.clock.today(trx)) throw dateInFuture('/body/date', 'date')
     const person = await findPerson(trx, personId, acting.scope, true)
     if (!person) throw personNotFound(personId)
-    if (input.date < person.birth_date) throw eventBeforeBirth('/body/date', input.date, person.birth_date)
+    if (input.date < person.birth_date) throw eventBeforeBirth('/body/date')
     if (person.death_date && input.type !== 'death' && input.date > person.death_date) {
-      throw eventAfterDeath('/body/date', input.date, person.death_date)
+      throw eventAfterDeath('/body/date')
     }
     if (input.type === 'sterilisation' && ageOn(person.birth_date, input.date) < 18) {
-      throw sterilisationUnder18('/body/date', ageOn(person.birth_date, input.date), input.date)
+      throw sterilisationUnder18('/body/date')
     }
     if (input.childId && !await findPerson(trx, input.childId, acting.scope)) throw personNotFound(input.childId)
     if (input.supersedes) await requireSupersedable(trx, personId, input)

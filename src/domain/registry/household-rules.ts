@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, RegionLevel } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
-import { duplicateIdNumber, householdHead } from './errors.js'
+import { duplicateIdNumber, householdHead, parentSex, parentYounger } from './errors.js'
 import { checkPersonFacts } from './people.js'
 import type { HouseholdCreate, MemberCreate } from './schemas.js'
 
@@ -9,7 +9,8 @@ import type { HouseholdCreate, MemberCreate } from './schemas.js'
  * The rules a new household meets, whether it comes in a request or a line of an
  * import file: one head, members whose facts can be true, no ID number twice, a
  * village or hamlet of the caller's region, parents the caller can see, children
- * linked to the head and spouse.
+ * linked to the head and spouse, and parents who can be parents: a mother female, a
+ * father male, each born before the child.
  */
 
 /** Where households live. */
@@ -37,12 +38,55 @@ export function namedParents (members: Array<{ motherId?: string | null, fatherI
   return [...new Set(members.flatMap((member) => [member.motherId, member.fatherId]).filter((id): id is string => typeof id === 'string'))]
 }
 
-/** Of these persons, the ones in the scope: parents must be persons the caller can see. */
-export async function personsInScope (db: Kysely<DB>, ids: string[], scope: string): Promise<Set<string>> {
-  if (ids.length === 0) return new Set()
+/** What the parentage rules need to know of a parent. */
+export interface ParentFacts { sex: 'male' | 'female', birthDate: string }
+
+/** Of these persons, the ones in the scope, with their sex and birth date: parents must be persons the caller can see. */
+export async function personsInScope (db: Kysely<DB>, ids: string[], scope: string): Promise<Map<string, ParentFacts>> {
+  if (ids.length === 0) return new Map()
   const rows = await db.selectFrom('persons').innerJoin('households', 'households.id', 'persons.household_id')
-    .select('persons.id').where('persons.id', 'in', ids).where(inSubtree('households.region_code', scope)).execute()
-  return new Set(rows.map((row) => row.id))
+    .select(['persons.id', 'persons.sex', 'persons.birth_date'])
+    .where('persons.id', 'in', ids).where(inSubtree('households.region_code', scope)).execute()
+  return new Map(rows.map((row) => [row.id, { sex: row.sex, birthDate: row.birth_date }]))
+}
+
+/** The link fields, the sex each parent has, and the words a refusal uses. */
+const PARENT_LINKS = [['motherId', 'female', 'mother'], ['fatherId', 'male', 'father']] as const
+
+/**
+ * A mother is female and a father male, each born before the child. parents holds the
+ * facts of every parent a link may name; a link to a person not in it is left to the
+ * check that the parent exists.
+ */
+export function checkParentage (
+  child: { birthDate: string, motherId?: string | null, fatherId?: string | null }, parents: ReadonlyMap<string, ParentFacts>, path: string,
+): void {
+  for (const [field, sex, word] of PARENT_LINKS) {
+    const id = child[field]
+    const parent = id ? parents.get(id) : undefined
+    if (!parent) continue
+    if (parent.sex !== sex) throw parentSex(`${path}/${field}`, word)
+    if (parent.birthDate >= child.birthDate) throw parentYounger(`${path}/${field}`, word)
+  }
+}
+
+/**
+ * The parentage rules over the members of a request as they will be linked: the
+ * parents they name (known, with their facts) and those linkChildren gives them in
+ * their household (household: its members with ids and facts, new ones included).
+ */
+export function checkFamily (
+  members: MemberCreate[], household: Array<{ id: string, relationship: string } & ParentFacts>, known: ReadonlyMap<string, ParentFacts>,
+  pathOf: (index: number) => string,
+): void {
+  const parents = new Map(known)
+  for (const person of household) parents.set(person.id, { sex: person.sex, birthDate: person.birthDate })
+  linkChildren(members, household).forEach((member, index) => checkParentage(member, parents, pathOf(index)))
+}
+
+/** Ids for the members of a request before they have them, for checkFamily. */
+export function provisionalHousehold (members: MemberCreate[]) {
+  return members.map((member, index) => ({ id: `new:${index}`, relationship: member.relationship, sex: member.sex, birthDate: member.birthDate }))
 }
 
 /**

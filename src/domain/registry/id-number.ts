@@ -30,7 +30,11 @@ export interface IdNumberFacts {
   sex: 'male' | 'female'
 }
 
-/** The birth date and sex an ID number states, or the reason it is not a well-formed number. */
+/**
+ * The birth date and sex an ID number states, or the reason it is not a well-formed
+ * number. The reasons name the rule and the digits' positions, never the digits: they
+ * reach job results and logs that must not carry ID numbers, even in part.
+ */
 export function readIdNumber (idNumber: string, path = '/body/idNumber'): IdNumberFacts {
   const refuse = (code: Parameters<typeof idNumberRefused>[0], detail: string) => idNumberRefused(code, detail, [{ path, message: detail }])
   if (idNumber.length !== 18) throw refuse('id_number_length', `An ID number has 18 characters; this one has ${idNumber.length}.`)
@@ -39,15 +43,15 @@ export function readIdNumber (idNumber: string, path = '/body/idNumber'): IdNumb
   }
   const province = Number(idNumber.slice(0, 2))
   if (!PROVINCES.has(province) || idNumber.slice(2, 6) === '0000' || idNumber.slice(4, 6) === '00' && idNumber.slice(2, 4) !== '00') {
-    throw refuse('id_number_area_code', `The area code ${idNumber.slice(0, 6)} is not a well-formed county code.`)
+    throw refuse('id_number_area_code', 'The first six digits are not a well-formed county code.')
   }
   const birthDate = `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`
   if (!isCalendarDate(birthDate) || birthDate < '1880-01-01') {
-    throw refuse('id_number_birth_date', `The birth date in the number, ${birthDate}, is not a real date.`)
+    throw refuse('id_number_birth_date', 'Digits 7–14 are not a real date from 1880 on.')
   }
   const expected = checkCharacter(idNumber.slice(0, 17))
   if (idNumber[17] !== expected) {
-    throw refuse('id_number_check_digit', `The check character is ${idNumber[17]}; for these 17 digits it must be ${expected}.`)
+    throw refuse('id_number_check_digit', 'The 18th character is not the check character of the first 17 (GB 11643-1999).')
   }
   return { birthDate, sex: Number(idNumber[16]) % 2 === 1 ? 'male' : 'female' }
 }
@@ -56,11 +60,11 @@ export function readIdNumber (idNumber: string, path = '/body/idNumber'): IdNumb
 export function checkIdNumber (idNumber: string, person: IdNumberFacts, path = '/body/idNumber'): void {
   const stated = readIdNumber(idNumber, path)
   if (stated.birthDate !== person.birthDate) {
-    const detail = `The ID number states the birth date ${stated.birthDate}, not ${person.birthDate}.`
+    const detail = 'The birth date in the ID number (digits 7–14) is not the birth date given.'
     throw idNumberRefused('id_number_birth_date_mismatch', detail, [{ path, message: detail }])
   }
   if (stated.sex !== person.sex) {
-    const detail = `The ID number is a ${stated.sex}'s (17th digit ${idNumber[16]}), not a ${person.sex}'s.`
+    const detail = `The ID number's 17th digit is ${stated.sex === 'male' ? 'odd, a man\'s' : 'even, a woman\'s'}; the sex given is ${person.sex}.`
     throw idNumberRefused('id_number_sex_mismatch', detail, [{ path, message: detail }])
   }
 }

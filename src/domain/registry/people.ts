@@ -49,10 +49,10 @@ export function sealIdNumber (vault: PiiVault, idNumber: string, index = vault.b
  */
 export function checkPersonFacts (person: { idNumber: string, sex: 'male' | 'female', birthDate: string, deathDate?: string | null }, path: string, today: string): void {
   checkIdNumber(person.idNumber, person, `${path}/idNumber`)
-  if (person.birthDate > today) throw dateInFuture(`${path}/birthDate`, 'birth date', person.birthDate)
+  if (person.birthDate > today) throw dateInFuture(`${path}/birthDate`, 'birth date')
   if (person.deathDate) {
-    if (person.deathDate < person.birthDate) throw deathBeforeBirth(`${path}/deathDate`, person.deathDate, person.birthDate)
-    if (person.deathDate > today) throw dateInFuture(`${path}/deathDate`, 'death date', person.deathDate)
+    if (person.deathDate < person.birthDate) throw deathBeforeBirth(`${path}/deathDate`)
+    if (person.deathDate > today) throw dateInFuture(`${path}/deathDate`, 'death date')
   }
 }
 

@@ -110,3 +110,38 @@ export function listHouseholds (db: Kysely<DB>, filter: HouseholdFilter, limit: 
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
   return query.execute()
 }
+
+/** The living heads of a household. */
+export async function livingHeadsOf (db: Kysely<DB>, householdId: string): Promise<string[]> {
+  const rows = await db.selectFrom('persons').select('id')
+    .where('household_id', '=', householdId).where('relationship', '=', 'head').where('death_date', 'is', null)
+    .execute()
+  return rows.map((row) => row.id)
+}
+
+/** The persons who name this one as mother or father, wherever they live. */
+export function childrenOf (db: Kysely<DB>, personId: string) {
+  return db.selectFrom('persons').select(['id', 'mother_id', 'father_id', 'birth_date'])
+    .where((eb) => eb.or([eb('mother_id', '=', personId), eb('father_id', '=', personId)]))
+    .execute()
+}
+
+/**
+ * Whether person descends from ancestor, through mother and father links of any depth.
+ * UNION (not UNION ALL) stops on a loop an old record may hold.
+ */
+export async function descendsFrom (db: Kysely<DB>, person: string, ancestor: string): Promise<boolean> {
+  const { rows } = await sql<{ found: boolean }>`
+    with recursive lineage (id) as (
+      select ${person}::uuid
+      union
+      select parent.id
+        from lineage
+        join persons p on p.id = lineage.id
+        cross join lateral (values (p.mother_id), (p.father_id)) as parent (id)
+       where parent.id is not null
+    )
+    select exists (select 1 from lineage where id = ${ancestor}::uuid) as found
+  `.execute(db)
+  return Boolean(rows[0]?.found)
+}

@@ -3,22 +3,23 @@ import type { Kysely, Transaction, Updateable } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { requireVersion } from '../../http/etag.js'
-import { decodeCursor, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
 import { recordAudit, type AuditEntry } from '../audit/record.js'
 import type { Acting } from '../identity/acting.js'
 import type { Actor } from '../identity/actor.js'
 import { isWithin } from '../regions/scope.js'
 import { listedRegion, requireRegion } from '../regions/service.js'
 import { deathRecorded } from './deaths.js'
-import { householdHead, householdNotFound, householdRegionLevel, personExists, personNotFound } from './errors.js'
+import { householdHead, householdNotFound, householdRegionLevel, parentCycle, parentSex, parentYounger, personExists, personNotFound } from './errors.js'
 import {
-  checkHousehold, checkMembers, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, withIds,
+  checkFamily, checkHousehold, checkMembers, checkParentage, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope,
+  provisionalHousehold, withIds, type ParentFacts,
 } from './household-rules.js'
 import { readIdNumber } from './id-number.js'
 import { auditedPerson, checkPersonFacts, personValues, sealIdNumber, toPerson } from './people.js'
 import { maskName, type PiiVault } from './pii.js'
 import {
-  findHousehold, findPerson, insertHousehold, insertPersons, listHouseholds, membersOf, personsByIdNumber,
+  childrenOf, descendsFrom, findHousehold, findPerson, insertHousehold, insertPersons, listHouseholds, livingHeadsOf, membersOf, personsByIdNumber,
   updateHousehold, updatePerson, type HouseholdRow, type PersonRow,
 } from './repo.js'
 import type { Household, HouseholdCreate, HouseholdPatch, MemberCreate, Person, PersonPatch } from './schemas.js'
@@ -46,12 +47,13 @@ async function requireHouseholdRegion (db: Kysely<DB>, code: string, scope: stri
   if (!HOUSEHOLD_LEVELS.includes(region.level)) throw householdRegionLevel(code, region.level)
 }
 
-/** Parents named by motherId / fatherId must be persons the caller can see. */
-async function requireParents (db: Kysely<DB>, scope: string, members: Array<{ motherId?: string | null, fatherId?: string | null }>): Promise<void> {
+/** Parents named by motherId / fatherId must be persons the caller can see: their facts, for the parentage rules. */
+async function requireParents (db: Kysely<DB>, scope: string, members: Array<{ motherId?: string | null, fatherId?: string | null }>): Promise<Map<string, ParentFacts>> {
   const named = namedParents(members)
   const visible = await personsInScope(db, named, scope)
   const missing = named.find((id) => !visible.has(id))
   if (missing) throw personNotFound(missing)
+  return visible
 }
 
 /** One ID number belongs to at most one living person: a second is a 409 that points at the first, if the caller may see it. */
@@ -84,7 +86,8 @@ export async function createHousehold (registry: Registry, acting: Acting, input
   checkHousehold(input, '/body', await acting.clock.today())
   return inTransaction(registry.db, async (trx) => {
     await requireHouseholdRegion(trx, input.regionCode, acting.scope)
-    await requireParents(trx, acting.scope, input.members)
+    const parents = await requireParents(trx, acting.scope, input.members)
+    checkFamily(input.members, provisionalHousehold(input.members), parents, (index) => `/body/members/${index}`)
     await refuseLivingDuplicates(trx, registry, acting, livingMembers(input.members).map((member) => member.idNumber))
     const household = await insertHousehold(trx, input)
     await recordAudit(trx, acting, {
@@ -106,7 +109,7 @@ export async function getHousehold (registry: Registry, acting: Acting, id: stri
 export async function listHouseholdsIn (registry: Registry, acting: Acting, query: { region?: string, hukouType?: string, name?: string, limit: number, cursor?: string }) {
   const region = await listedRegion(registry.db, query.region, acting.scope)
   const rows = await listHouseholds(registry.db, {
-    region, hukouType: query.hukouType, memberName: query.name, afterId: decodeCursor(query.cursor, isString),
+    region, hukouType: query.hukouType, memberName: query.name, afterId: decodeCursor(query.cursor, isUuid),
   }, query.limit)
   const members = await membersOf(registry.db, rows.slice(0, query.limit).map((row) => row.id))
   return toPage(rows, query.limit, (row) => row.id,
@@ -151,7 +154,8 @@ export async function addMember (registry: Registry, acting: Acting, householdId
     if (member.relationship === 'head' && members.some((existing) => existing.relationship === 'head' && !existing.death_date)) {
       throw householdHead('already')
     }
-    await requireParents(trx, acting.scope, [member])
+    const parents = await requireParents(trx, acting.scope, [member])
+    checkFamily([member], members.map((row) => ({ id: row.id, relationship: row.relationship, sex: row.sex, birthDate: row.birth_date })), parents, () => '/body')
     if (!member.deathDate) await refuseLivingDuplicates(trx, registry, acting, [member.idNumber])
     const updated = await updateHousehold(trx, householdId, {})
     const [row] = await insertMembers(trx, registry, acting, updated, linkChildren([member], members), [randomUUID()])
@@ -180,6 +184,46 @@ export async function livingPersonByIdNumber (registry: Registry, scope: string,
   return row && { id: row.id, householdId: row.household_id }
 }
 
+/**
+ * The family rules a change to a person must keep: one living head per household; the
+ * parents it names exist, are not the person or their descendants, are a woman and a
+ * man, and are older; and, for the children who name the person, the person stays of
+ * the sex those links say and older than each of them. Only what the change touches
+ * is checked, so a change of name never trips over an old record.
+ */
+async function checkPatchedFamily (
+  trx: Kysely<DB>, acting: Acting, current: PersonRow, patch: PersonPatch, next: { sex: 'male' | 'female', birthDate: string, deathDate: string | null },
+): Promise<void> {
+  const relationship = patch.relationship ?? current.relationship
+  const livingHeadNow = relationship === 'head' && next.deathDate === null
+  const wasLivingHead = current.relationship === 'head' && current.death_date === null
+  if (livingHeadNow && !wasLivingHead) {
+    // Locking the household makes two changes that would each add a head take turns.
+    await findHousehold(trx, current.household_id, acting.scope, true)
+    if ((await livingHeadsOf(trx, current.household_id)).some((id) => id !== current.id)) throw householdHead('already')
+  }
+
+  const links = { motherId: patch.motherId === undefined ? current.mother_id : patch.motherId, fatherId: patch.fatherId === undefined ? current.father_id : patch.fatherId }
+  const changedLinks = { motherId: patch.motherId ?? undefined, fatherId: patch.fatherId ?? undefined }
+  const parents = await requireParents(trx, acting.scope, [changedLinks])
+  for (const [field, word] of [['motherId', 'mother'], ['fatherId', 'father']] as const) {
+    const id = changedLinks[field]
+    if (id && (id === current.id || await descendsFrom(trx, id, current.id))) throw parentCycle(`/body/${field}`, word)
+  }
+  if (patch.birthDate !== undefined) {
+    for (const [id, facts] of await personsInScope(trx, namedParents([links]).filter((id) => !parents.has(id)), acting.scope)) parents.set(id, facts)
+  }
+  checkParentage({ birthDate: next.birthDate, ...(patch.birthDate !== undefined ? links : changedLinks) }, parents, '/body')
+
+  if (patch.sex !== undefined || patch.birthDate !== undefined) {
+    for (const child of await childrenOf(trx, current.id)) {
+      if (child.mother_id === current.id && next.sex !== 'female') throw parentSex('/body/sex', 'mother')
+      if (child.father_id === current.id && next.sex !== 'male') throw parentSex('/body/sex', 'father')
+      if (child.birth_date <= next.birthDate) throw parentYounger('/body/birthDate', 'child')
+    }
+  }
+}
+
 export async function patchPerson (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, patch: PersonPatch): Promise<Person> {
   const today = await acting.clock.today()
   return inTransaction(registry.db, async (trx) => {
@@ -193,7 +237,7 @@ export async function patchPerson (registry: Registry, acting: Acting, id: strin
       deathDate: patch.deathDate === undefined ? current.death_date : patch.deathDate,
     }
     checkPersonFacts({ idNumber, ...next }, '/body', today)
-    await requireParents(trx, acting.scope, [patch])
+    await checkPatchedFamily(trx, acting, current, patch, next)
     const revived = current.death_date !== null && next.deathDate === null
     if (!next.deathDate && (patch.idNumber !== undefined || revived)) await refuseLivingDuplicates(trx, registry, acting, [idNumber], id)
     const changes: Updateable<PersonsTable> = {

@@ -1,4 +1,3 @@
-import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
@@ -21,10 +20,6 @@ export interface PublicRouteOptions {
 /** What the public may see and do without a token: read the notice board, and object against a posted notice. */
 export default async function publicRoutes (app: FastifyInstance, options: PublicRouteOptions) {
   for (const schema of [PublicNotice, PublicNoticePage, PublicObjectionCreate, PublicObjectionReceipt]) app.addSchema(schema)
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
-  })
 
   app.get<{ Querystring: NoticeBoardQueryType & { limit: number } }>('/notices', {
     schema: {
@@ -56,7 +51,15 @@ export default async function publicRoutes (app: FastifyInstance, options: Publi
   })
 
   app.post<{ Params: { id: string }, Body: PublicObjectionBody }>('/notices/:id/objections', {
-    config: { rateLimit: { max: options.objectionsPerMinute, timeWindow: 60_000 } },
+    // Counted by the service's rate limiter (plugins/rate-limits.ts), per client address.
+    config: {
+      rateLimit: {
+        max: options.objectionsPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request) => `public-objection:${request.ip}`,
+        errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
+      },
+    },
     schema: {
       operationId: 'fileObjection',
       tags: ['public'],

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import { isConnectionLost } from '../../../db/errors.js'
 import type { DB } from '../../../db/types.js'
 import { ProblemError } from '../../../http/problem.js'
 import { recordAudit, type AuditEntry } from '../../audit/record.js'
 import type { Acting } from '../../identity/acting.js'
-import { defineJob } from '../../jobs/define.js'
+import { defineJob, JobFailure } from '../../jobs/define.js'
 import { inSubtree } from '../../regions/scope.js'
 import {
-  checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, withIds,
+  checkFamily, checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, provisionalHousehold, withIds,
 } from '../household-rules.js'
 import { auditedPerson, personValues, type PersonInsert } from '../people.js'
 import type { PiiVault } from '../pii.js'
 import { insertPersons, personsByIdNumber } from '../repo.js'
 import type { HouseholdCreate } from '../schemas.js'
-import { readCsv, readNdjson, type ImportedHousehold } from './formats.js'
+import { householdFaults, locate, readCsv, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
 
 /** Households per transaction: a failure loses at most one chunk, which a rerun completes. */
 const CHUNK = 2000
@@ -26,13 +27,14 @@ export const ImportInput = Type.Object({
   bytes: Type.Integer({ minimum: 0 }),
 })
 
-interface RowError { row: number, message: string }
-
 /**
  * Imports a file of households. Each household goes in whole or not at all; bad ones
- * are reported by row. Households whose living members are all registered already
- * are skipped (counted in skipped, as persons), so importing the same file twice adds
- * nothing the second time. Audit rows name the officer who uploaded the file.
+ * are reported by row — a row that cannot be read, breaks a rule, or that the database
+ * refuses — and the others go in. Households whose living members are all registered
+ * already are skipped (counted in skipped, as persons), so importing the same file twice
+ * adds nothing the second time, and a job stopped half-way (the database gone) is
+ * completed by importing the same file again. Audit rows name the officer who uploaded
+ * the file.
  */
 export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, async ({ job, input, db, acting, vault, progress }) => {
   const text = vault.decrypt(job.payload!, input.keyId)
@@ -47,7 +49,7 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
     if (!index) indexes.set(idNumber, index = vault.blindIndex(idNumber))
     return index
   }
-  const { accepted, skipped } = await acceptable(db, indexOf, job.region_code, await acting.clock.today(), read, errors)
+  const { accepted, skipped } = await acceptable(db, input.format, indexOf, job.region_code, await acting.clock.today(), read, errors)
   let inserted = 0
   let done = total - accepted.reduce((sum, item) => sum + item.rows.length, 0)
   let households = 0
@@ -57,11 +59,16 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
   // database writes the current one: Node's core and PostgreSQL's work at once.
   let next = chunks.length > 0 ? await prepareChunk(vault, indexOf, chunks[0]!) : undefined
   for (let index = 0; index < chunks.length; index++) {
-    const writing = writeChunk(db, acting, next!)
+    const writing = writeChunkOrFindRefused(db, acting, chunks[index]!, next!, errors)
     writing.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
-    next = index + 1 < chunks.length ? await prepareChunk(vault, indexOf, chunks[index + 1]!) : undefined
-    inserted += await writing
-    households += chunks[index]!.length
+    try {
+      next = index + 1 < chunks.length ? await prepareChunk(vault, indexOf, chunks[index + 1]!) : undefined
+      const written = await writing
+      inserted += written.persons
+      households += written.households
+    } catch (error) {
+      throw stoppedAt(error, households, accepted.length, chunks[index]![0]!.rows[0]!)
+    }
     done += chunks[index]!.reduce((sum, item) => sum + item.rows.length, 0)
     await progress(done, total)
   }
@@ -70,31 +77,44 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
   return { inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
 })
 
+/**
+ * What a job stopped half-way says: how far it got, and how to finish. The households of
+ * the chunks before are in; the rest are not, and a second import of the same file
+ * skips the first and writes the rest.
+ */
+function stoppedAt (error: unknown, written: number, accepted: number, row: number): JobFailure {
+  const reason = isConnectionLost(error) ? 'the database connection was lost'
+    : typeof (error as { code?: unknown }).code === 'string' ? `the database failed (SQLSTATE ${(error as { code: string }).code})` : 'an unexpected error'
+  return new JobFailure(`the import stopped at row ${row}, with ${written} of ${accepted} households written: ${reason}. `
+    + 'Import the same file again to finish it: the households already written are skipped.')
+}
+
 type Accepted = { rows: number[], household: HouseholdCreate }
 
 /** The households that pass every check; the others' rows go to errors. */
 async function acceptable (
-  db: Kysely<DB>, indexOf: (idNumber: string) => Buffer, scope: string, today: string, read: ImportedHousehold[], errors: RowError[],
+  db: Kysely<DB>, format: ImportFormat, indexOf: (idNumber: string) => Buffer, scope: string, today: string, read: ImportedHousehold[], errors: RowError[],
 ): Promise<{ accepted: Accepted[], skipped: number }> {
-  const reject = (rows: number[], message: string, row?: number) => {
-    for (const each of rows) errors.push({ row: each, message: row === undefined || row === each ? message : `not imported: row ${row} of its household is invalid` })
+  const reject = (rows: number[], message: string, row: number) => { errors.push(...householdFaults(rows, row, message)) }
+  const refuse = (rows: number[], path: string, rule: string) => {
+    const { row, where } = locate(format, rows, path)
+    errors.push(...householdFaults(rows, row, `${where}: ${rule}`))
   }
   const places = new Set((await db.selectFrom('regions').select('code')
     .where(inSubtree('code', scope)).where('level', 'in', HOUSEHOLD_LEVELS).execute()).map((row) => row.code))
 
   const checked: Accepted[] = []
   for (const item of read) {
-    if ('error' in item) { reject(item.rows, item.error); continue }
+    if ('faults' in item) { errors.push(...item.faults); continue }
     try {
       checkHousehold(item.household, '', today)
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error
-      const member = /^\/members\/(\d+)\//.exec(error.errors?.[0]?.path ?? '')
-      reject(item.rows, error.message, member && item.rows.length > 1 ? item.rows[Number(member[1])] : undefined)
+      refuse(item.rows, error.errors?.[0]?.path ?? '/members', error.message)
       continue
     }
     if (!places.has(item.household.regionCode)) {
-      reject(item.rows, `region ${item.household.regionCode} is not a village or hamlet in your region`)
+      refuse(item.rows, '/regionCode', 'not a village or hamlet in your region')
       continue
     }
     checked.push({ rows: item.rows, household: item.household })
@@ -114,7 +134,15 @@ async function acceptable (
     const members = item.household.members
     const missingParent = members.findIndex((member) => [member.motherId, member.fatherId].some((id) => id && !visibleParents.has(id)))
     if (missingParent !== -1) {
-      reject(item.rows, `a parent of member ${missingParent + 1} is not a person in your region`)
+      const field = members[missingParent]!.motherId && !visibleParents.has(members[missingParent]!.motherId!) ? 'motherId' : 'fatherId'
+      refuse(item.rows, `/members/${missingParent}/${field}`, 'not a person in your region')
+      continue
+    }
+    try {
+      checkFamily(members, provisionalHousehold(members), visibleParents, (index) => `/members/${index}`)
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error
+      refuse(item.rows, error.errors?.[0]?.path ?? '/members', error.message)
       continue
     }
     const keys = members.map((member) => member.deathDate ? undefined : indexOf(member.idNumber).toString('hex'))
@@ -127,7 +155,7 @@ async function acceptable (
     if (conflict !== -1) {
       const key = keys[conflict]!
       const where = registered.has(key) ? 'is already registered' : `is already in row ${inFile.get(key)} of this file`
-      reject(item.rows, `the person in this row ${where}`, item.rows[Math.min(conflict, item.rows.length - 1)])
+      reject(item.rows, `the person in this row ${where}`, item.rows[Math.min(conflict, item.rows.length - 1)]!)
       continue
     }
     keys.forEach((key, index) => { if (key) inFile.set(key, item.rows[Math.min(index, item.rows.length - 1)]!) })
@@ -156,6 +184,53 @@ async function prepareChunk (vault: PiiVault, indexOf: (idNumber: string) => Buf
       .map((member, memberIndex) => personValues(vault, ids[memberIndex]!, id, member, indexOf(member.idNumber))))
   }
   return { households, persons }
+}
+
+/**
+ * Writes a chunk; when the database refuses one of its rows (a value it cannot hold, a
+ * constraint), the chunk is written again in halves until the household at fault is
+ * found, which is reported by row, and the others go in. Anything else — the connection
+ * lost — stops the import.
+ */
+async function writeChunkOrFindRefused (
+  db: Kysely<DB>, acting: Acting, chunk: Accepted[], prepared: PreparedChunk, errors: RowError[],
+): Promise<{ households: number, persons: number }> {
+  try {
+    return { households: chunk.length, persons: await writeChunk(db, acting, prepared) }
+  } catch (error) {
+    if (!isRefusedData(error)) throw error
+    if (chunk.length === 1) {
+      errors.push(...householdFaults(chunk[0]!.rows, chunk[0]!.rows[0]!, `refused by the database: ${refusalOf(error)}`))
+      return { households: 0, persons: 0 }
+    }
+    const half = Math.ceil(chunk.length / 2)
+    const parts = [chunk.slice(0, half), chunk.slice(half)]
+    let households = 0
+    let persons = 0
+    for (const [index, part] of parts.entries()) {
+      const ids = new Set(prepared.households.slice(index === 0 ? 0 : half, index === 0 ? half : undefined).map(({ id }) => id))
+      const written = await writeChunkOrFindRefused(db, acting, part, {
+        households: prepared.households.filter(({ id }) => ids.has(id)),
+        persons: prepared.persons.filter((person) => ids.has(person.household_id)),
+      }, errors)
+      households += written.households
+      persons += written.persons
+    }
+    return { households, persons }
+  }
+}
+
+/** A refusal of the rows' data (SQLSTATE classes 22 and 23), as opposed to trouble with the database itself. */
+function isRefusedData (error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code)
+}
+
+/** The database's reason, by its code and the constraint or column it names: its message may quote the value. */
+function refusalOf (error: unknown): string {
+  const { code, constraint, column } = error as { code: string, constraint?: string, column?: string }
+  const what = constraint ? `, constraint ${constraint}` : column ? `, column ${column}` : ''
+  return `SQLSTATE ${code}${what}`
 }
 
 /** One transaction: the households, their members and their audit rows, each one statement. */
