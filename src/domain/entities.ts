@@ -22,6 +22,7 @@ export const ENTITY_NAMES = {
   notice: 'notice',
   batch: 'payment batch',
   payment: 'payment',
+  fund_allocation: 'fund allocation',
 } as const
 
 export type EntityType = keyof typeof ENTITY_NAMES
