@@ -37,6 +37,8 @@ async function lockBatch (trx: Transaction<DB>, acting: Acting, id: string): Pro
  */
 async function checkReport (trx: Transaction<DB>, batch: LockedForResults, report: BankReport): Promise<{ problems: Problem[], settling: Array<ReportLine & { paymentId: string }> }> {
   const problems: Problem[] = [...report.problems]
+  // A report that is not valid against its schema is not read further.
+  if (report.format === 'pain.002' && problems.some((problem) => problem.code === 'bank_file_invalid')) return { problems, settling: [] }
   const messageId = messageIdOf(batch.id)
   if (report.format === 'pain.002' && report.answers !== messageId) {
     problems.push({ line: report.answersLine, code: 'unknown_payment', message: `The report answers message ${report.answers ?? '(none)'}; this batch's file is ${messageId}.` })
@@ -69,19 +71,19 @@ async function checkReport (trx: Transaction<DB>, batch: LockedForResults, repor
     if (line.outcome !== 'open') settling.push({ ...line, paymentId: id })
   })
   for (const total of report.totals) {
-    const counted = total.statuses === null ? { count: batch.count, sumFen: batch.total_fen, of: 'the batch' } : (() => {
+    const counted = total.statuses === null ? { count: batch.count, sumFen: batch.total_fen, of: 'the batch holds' } : (() => {
       const lines = report.lines.filter((line) => total.statuses!.includes(line.status))
       return {
         count: lines.length,
         sumFen: lines.reduce((sum, line) => sum + (known.get(paymentIdOf(line.endToEndId) ?? '')?.amount_fen ?? line.amountFen ?? 0), 0),
-        of: `the report's ${total.statuses.join(', ')} transactions`,
+        of: `the report's ${total.statuses.join(', ')} transactions hold`,
       }
     })()
     if (total.count !== null && total.count !== counted.count) {
-      problems.push({ line: total.line, code: 'totals_mismatch', message: `${total.what} counts ${total.count}; ${counted.of} ${counted.count === 1 ? 'is' : 'are'} ${counted.count}.` })
+      problems.push({ line: total.line, code: 'totals_mismatch', message: `${total.what} counts ${total.count} transactions; ${counted.of} ${counted.count}.` })
     }
     if (total.sumFen !== null && total.sumFen !== counted.sumFen) {
-      problems.push({ line: total.line, code: 'totals_mismatch', message: `${total.what} sums ${formatFen(total.sumFen)}; ${counted.of} sum ${formatFen(counted.sumFen)}.` })
+      problems.push({ line: total.line, code: 'totals_mismatch', message: `${total.what} sums ${formatFen(total.sumFen)}; ${counted.of} ${formatFen(counted.sumFen)}.` })
     }
   }
   return { problems: problems.sort((a, b) => a.line - b.line), settling }
