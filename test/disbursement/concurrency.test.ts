@@ -70,3 +70,24 @@ t.test(`200 concurrent requests with 200 keys: still one payment per beneficiary
   const held = await heldPayments()
   t.same([held.length, new Set(held.map((row) => `${row.person_id} ${row.period}`)).size], [5, 5], 'exactly one pending payment per beneficiary and period')
 })
+
+t.test('any creating request honours the key: a fund allocation sent twice is made once', async (t) => {
+  const allocate = (amount: string) => app.inject({
+    method: 'POST', url: '/v1/fund-allocations', payload: { programCode: 'RURAL_REWARD', year: 2011, source: 'central', amount },
+    headers: { authorization: `Bearer ${financeOfficer.token}`, 'idempotency-key': 'allocation-2011-central' },
+  })
+  const first = await allocate('5000.00')
+  const again = await allocate('5000.00')
+  t.same([first.statusCode, again.statusCode, again.headers['idempotent-replayed']], [201, 201, 'true'])
+  t.equal(again.body, first.body, 'the first answer, byte for byte')
+  t.equal((await allocate('6000.00')).json().code, 'idempotency_key_reused')
+  const otherCaller = await app.inject({
+    method: 'POST', url: '/v1/fund-allocations', payload: { programCode: 'RURAL_REWARD', year: 2011, source: 'central', amount: '5000.00' },
+    headers: { authorization: `Bearer ${world.both.token}`, 'idempotency-key': 'allocation-2011-central' },
+  })
+  t.equal(otherCaller.json().code, 'allocation_exists', 'keys are each caller\'s own: another officer\'s same key is a new request')
+  const bad = await app.inject({ method: 'POST', url: '/v1/fund-allocations', payload: { programCode: 'RURAL_REWARD', year: 2012, source: 'central', amount: '1.00' }, headers: { authorization: `Bearer ${financeOfficer.token}`, 'idempotency-key': 'bad key with spaces' } })
+  t.match(bad.json(), { code: 'validation_failed', errors: [{ path: '/header/idempotency-key' }] })
+  const stored = await world.database.db.selectFrom('idempotency_keys').select('response_body').where('key', '=', 'allocation-2011-central').executeTakeFirstOrThrow()
+  t.notOk(stored.response_body!.toString('utf8').includes('RURAL_REWARD'), 'the stored answer is encrypted')
+})
