@@ -25,6 +25,7 @@ import { build } from '../src/app.js'
 import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig } from '../src/config.js'
 import { systemClock } from '../src/domain/clock/clock.js'
+import { paymentId } from '../src/domain/disbursement/generate.js'
 import { requestBatch, takeBatchStep } from '../src/domain/disbursement/service.js'
 import { systemActing, type Acting } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
@@ -86,9 +87,9 @@ try {
     created_by_name: 'bench', created_at: new Date(),
   }).returning('id').executeTakeFirstOrThrow()
   const bare = await timed(() => sql`
-    insert into payments (batch_id, seq, case_id, person_id, program_code, period, region_code, amount_fen, shares_fen,
+    insert into payments (id, batch_id, seq, case_id, person_id, program_code, period, region_code, amount_fen, shares_fen,
                           bank_account_id, bank_name, branch_code, account_number_cipher, account_number_key, account_number_masked, holder_name)
-    select ${bareBatch.id}::uuid, row_number() over (order by h.region_code, p.id), c.id, c.person_id, 'RURAL_REWARD', '2010', h.region_code,
+    select ${paymentId(bareBatch.id, sql`row_number() over (order by h.region_code, p.id)`)}, ${bareBatch.id}::uuid, row_number() over (order by h.region_code, p.id), c.id, c.person_id, 'RURAL_REWARD', '2010', h.region_code,
            72000, array[36000, 21600, 14400]::bigint[], b.id, b.bank_name, b.branch_code, b.account_number_cipher, b.account_number_key,
            b.account_number_masked, b.holder_name
       from cases c join persons p on p.id = c.person_id join households h on h.id = p.household_id

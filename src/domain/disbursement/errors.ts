@@ -21,6 +21,8 @@ export const programNotPayable = defineProblem(422, 'program_not_payable', (prog
   `${programCode} pays ${per === 'none' ? 'no money' : 'per claim'}: it has no batches of payments by period.`)
 export const periodInvalid = defineProblem(422, 'period_invalid', (programCode: string, period: string) =>
   `${programCode} pays by the year: give a year such as "2010", not ${period}.`)
+export const periodNotFunded = defineProblem(422, 'period_not_funded', (programCode: string, date: string) =>
+  `${programCode}'s rule version names no funding shares in force on ${date}: a batch could not say who pays.`)
 export const periodInFuture = defineProblem(422, 'period_in_future', (period: string, today: string) =>
   `The period ${period} has not begun (today is ${today}).`)
 

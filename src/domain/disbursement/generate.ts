@@ -33,6 +33,15 @@ export function sharesOf (ruleSet: RuleSet, period: Period): Array<{ source: str
   return entryOn(ruleSet.funding, period.start)?.shares ?? []
 }
 
+/**
+ * A payment's id: the first 80 bits of its batch's (random) id, then its position. The
+ * ids of a batch are in order, so a million of them extend the primary key and the audit
+ * trail's entity index at one end instead of all over them.
+ */
+export function paymentId (batchId: string, seq: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`(${batchId.replaceAll('-', '').slice(0, 20)} || lpad(to_hex(${seq}), 12, '0'))::uuid`
+}
+
 /** Pending or paid payments of the programme that this period's would duplicate: the same period, its year, its months; any, for a one-time programme. */
 function alreadyHeld (period: Period, once: boolean): RawBuilder<boolean> {
   if (once) return sql`true`
@@ -121,9 +130,9 @@ export async function generateBatch (trx: Transaction<DB>, acting: Acting, plan:
   const { rows: [made] } = await sql<{ count: number, total: string | null, by_source: string[], not_payable: number }>`
     with owed as materialized (${owedStatement(plan)}),
     inserted as (
-      insert into payments (batch_id, seq, case_id, person_id, program_code, period, region_code, amount_fen, shares_fen,
+      insert into payments (id, batch_id, seq, case_id, person_id, program_code, period, region_code, amount_fen, shares_fen,
                             bank_account_id, bank_name, branch_code, account_number_cipher, account_number_key, account_number_masked, holder_name)
-      select ${batch.id}::uuid, n.seq, n.case_id, n.person_id, ${ruleSet.programCode}, ${period.text}, n.region_code, n.amount_fen, ${split},
+      select ${paymentId(batch.id, sql`n.seq`)}, ${batch.id}::uuid, n.seq, n.case_id, n.person_id, ${ruleSet.programCode}, ${period.text}, n.region_code, n.amount_fen, ${split},
              n.bank_account_id, n.bank_name, n.branch_code, n.account_number_cipher, n.account_number_key, n.account_number_masked, n.holder_name
         from (select o.*, row_number() over (order by o.region_code, o.person_id) as seq from owed o where o.bank_account_id is not null) n
       returning amount_fen, shares_fen

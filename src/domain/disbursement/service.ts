@@ -14,7 +14,8 @@ import { requireRegion } from '../regions/service.js'
 import { maskName, type PiiVault } from '../registry/pii.js'
 import { transition } from '../state/machine.js'
 import { BATCH, type BatchAction } from './batch-machine.js'
-import { allocationExists, allocationScope, batchNotFound, programNotPayable } from './errors.js'
+import { allocationExists, allocationScope, batchNotFound, periodNotFunded, programNotPayable } from './errors.js'
+import { sharesOf } from './generate.js'
 import { BATCH_GENERATION, type BatchInput } from './jobs.js'
 import { periodOf } from './periods.js'
 import { allocationRows, batchRows, notPayableRows, paymentRows, type BatchRow } from './repo.js'
@@ -69,7 +70,8 @@ export async function requestBatch (db: Kysely<DB>, acting: Acting, input: Batch
   const ruleSet = await ruleSetFor(db, input.programCode)
   const per = (ruleSet.amounts as AmountSettings).per
   if (per === 'claim' || per === 'none') throw programNotPayable(input.programCode, per)
-  periodOf(input.period, input.programCode, ruleSet.amounts, await acting.clock.today())
+  const period = periodOf(input.period, input.programCode, ruleSet.amounts, await acting.clock.today())
+  if (sharesOf(ruleSet, period).length === 0) throw periodNotFunded(input.programCode, period.start)
   const regionCode = input.regionCode === undefined ? acting.scope : (await requireRegion(db, input.regionCode, acting.scope)).code
   const job: BatchInput = { programCode: ruleSet.programCode, ruleVersion: ruleSet.version, period: input.period, regionCode }
   return enqueueJob(db, acting, BATCH_GENERATION, job, { regionCode })
