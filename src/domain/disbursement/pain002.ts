@@ -17,8 +17,8 @@ const at = (node: XmlNode, path: string) => text(node.get(path, ns))
  * its line), then its original message id, its totals (the original count and sum,
  * and the count and sum per status) and one line per transaction.
  */
-export function readPain002 (bytes: Uint8Array): BankReport {
-  const parsed = parseValid('pain.002.001.11', bytes)
+export async function readPain002 (bytes: Uint8Array): Promise<BankReport> {
+  const parsed = await parseValid('pain.002.001.11', bytes)
   if ('problems' in parsed) {
     return {
       format: 'pain.002', answers: null, answersLine: 0, lines: [], totals: [],

@@ -215,7 +215,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
     if (typeof request.body !== 'string') throw bankResultsMediaType()
     const bytes = Buffer.from(request.body, 'utf8')
     let report: BankReport
-    if (XML_TYPES.has(type)) report = readPain002(bytes)
+    if (XML_TYPES.has(type)) report = await readPain002(bytes)
     else if (type === 'text/csv') report = readReturnCsv(request.body)
     else throw bankResultsMediaType()
     return postBankResults(app.db, actingOf(request), request.params.id, report, bytes)

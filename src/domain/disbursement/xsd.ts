@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { XmlDocument, XmlParseError, XmlValidateError, XsdValidator, type ErrorDetail } from 'libxml2-wasm'
+import type { ErrorDetail, XmlDocument, XsdValidator } from 'libxml2-wasm'
+
+/**
+ * libxml2 compiled to WebAssembly, loaded the first time a document is validated: an
+ * instance that never receives bank results does not carry it (about 16 MB resident).
+ */
+const libxml = () => import('libxml2-wasm')
 
 /**
  * The official ISO 20022 schemas shipped in schemas/iso20022/ at the project's root,
@@ -29,9 +35,10 @@ export const NAMESPACES: Record<Message, string> = {
 const validators = new Map<Message, XsdValidator>()
 
 /** The message's validator, compiled once and kept for the life of the process. */
-function validatorOf (message: Message): XsdValidator {
+async function validatorOf (message: Message): Promise<XsdValidator> {
   let validator = validators.get(message)
   if (!validator) {
+    const { XmlDocument, XsdValidator } = await libxml()
     const schema = XmlDocument.fromBuffer(readFileSync(path.join(schemaFolder(), `${message}.xsd`)))
     try {
       validator = XsdValidator.fromDoc(schema)
@@ -57,7 +64,9 @@ const problemsOf = (details: readonly ErrorDetail[]): XmlProblem[] =>
  * document (the caller disposes of it), or every problem found: not well-formed, or
  * invalid against the schema.
  */
-export function parseValid (message: Message, bytes: Uint8Array): { document: XmlDocument } | { problems: XmlProblem[] } {
+export async function parseValid (message: Message, bytes: Uint8Array): Promise<{ document: XmlDocument } | { problems: XmlProblem[] }> {
+  const { XmlDocument, XmlParseError, XmlValidateError } = await libxml()
+  const validator = await validatorOf(message)
   let document: XmlDocument
   try {
     document = XmlDocument.fromBuffer(bytes)
@@ -66,7 +75,7 @@ export function parseValid (message: Message, bytes: Uint8Array): { document: Xm
     throw error
   }
   try {
-    validatorOf(message).validate(document)
+    validator.validate(document)
     return { document }
   } catch (error) {
     document.dispose()
