@@ -3,14 +3,8 @@ import type { JobRun } from '../jobs/define.js'
 import { formatFen } from '../money.js'
 import { programForCases, ruleSetFor } from '../programs/service.js'
 import { generateBatch } from './generate.js'
+import type { BatchInput } from './jobs.js'
 import { periodOf } from './periods.js'
-
-export interface BatchInput {
-  programCode: string
-  ruleVersion: number
-  period: string
-  regionCode: string
-}
 
 /** The batch job's work: the batch, made in one transaction, and what it holds. */
 export async function makeBatch ({ job, input, db, acting, progress }: JobRun<BatchInput>) {
