@@ -25,7 +25,8 @@ export async function makeBatch ({ job, input, db, acting, progress }: JobRun<Ba
     count: made.count,
     total: formatFen(made.totalFen),
     notPayable: made.notPayable,
-    ...(made.notPayablePersonIds ? { notPayablePersonIds: made.notPayablePersonIds } : {}),
+    // With no batch to list them, the first thousand are named here; notPayable counts them all.
+    ...(made.notPayablePersonIds ? { notPayablePersonIds: made.notPayablePersonIds.slice(0, 1000) } : {}),
     ...(made.batchId ? { batch: `/v1/payment-batches/${made.batchId}` } : {}),
   }
 }
