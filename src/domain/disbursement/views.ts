@@ -1,16 +1,11 @@
 import type { FundSource } from '../../db/types.js'
 import type { Actor } from '../identity/actor.js'
 import { formatFen } from '../money.js'
+import { seesWholeAccountNumber } from '../registry/bank-accounts.js'
 import { maskName, type PiiVault } from '../registry/pii.js'
 import type { AllocationRow, BatchRow, PaymentRow } from './repo.js'
 import type { Batch, FundAllocation, Payment } from './schemas.js'
 
-/** Roles whose work needs the whole account number: they prepare, approve and hand over payment files. */
-const SEES_WHOLE_ACCOUNT_NUMBER = new Set(['finance_officer', 'finance_approver'])
-
-export function seesWholeAccount (actor: Actor): boolean {
-  return actor.roles.some((role) => SEES_WHOLE_ACCOUNT_NUMBER.has(role))
-}
 
 /** A payment's id as ISO 20022's EndToEndId and the CSV files' 业务编号: its 32 hex digits. */
 export function endToEndId (paymentId: string): string {
@@ -86,7 +81,7 @@ export function toPayment (row: PaymentRow, sources: readonly string[], vault: P
     status: row.status,
     ...(row.reason_code ? { reasonCode: row.reason_code } : {}),
     ...(row.reason ? { reason: row.reason } : {}),
-    account: seesWholeAccount(actor) ? vault.decrypt(row.account_number_cipher, row.account_number_key) : row.account_number_masked,
+    account: seesWholeAccountNumber(actor) ? vault.decrypt(row.account_number_cipher, row.account_number_key) : row.account_number_masked,
     bankCode: row.branch_code,
     bankName: row.bank_name,
     holderName: maskName(row.holder_name),
