@@ -20,6 +20,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY schemas ./schemas
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

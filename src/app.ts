@@ -5,6 +5,8 @@ import { trustProxyOf, type Config } from './config.js'
 import type { Database } from './db/database.js'
 import auditRoutes from './domain/audit/routes.js'
 import clockRoutes from './domain/clock/routes.js'
+import { DISBURSEMENT_JOBS } from './domain/disbursement/jobs.js'
+import disbursementRoutes from './domain/disbursement/routes.js'
 import { ELIGIBILITY_JOBS } from './domain/eligibility/jobs.js'
 import eligibilityRoutes from './domain/eligibility/routes.js'
 import healthRoutes from './domain/health/routes.js'
@@ -30,6 +32,7 @@ import auth from './plugins/auth.js'
 import clock from './plugins/clock.js'
 import database from './plugins/database.js'
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
+import idempotency, { purgeIdempotencyKeys } from './plugins/idempotency.js'
 import jobs from './plugins/jobs.js'
 import openapi from './plugins/openapi.js'
 import pii from './plugins/pii.js'
@@ -90,8 +93,11 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   onDeath(exitCasesOnDeath)
   await app.register(jobs, {
     pollMs: config.JOB_POLL_MS,
-    definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS, ...WORKFLOW_JOBS],
-    sweeps: [(clock) => settleDueCases(options.database.db, systemActing('huimin', config.DISTRICT_CODE, clock))],
+    definitions: [...REGISTRY_JOBS, ...ELIGIBILITY_JOBS, ...WORKFLOW_JOBS, ...DISBURSEMENT_JOBS],
+    sweeps: [
+      (clock) => settleDueCases(options.database.db, systemActing('huimin', config.DISTRICT_CODE, clock)),
+      () => purgeIdempotencyKeys(options.database.db),
+    ],
   })
   await app.register(openapi)
 
@@ -101,6 +107,7 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     redisUrl: config.REDIS_URL,
   })
   await app.register(auth)
+  await app.register(idempotency)
 
   await app.register(healthRoutes)
   await app.register(async function v1 (api) {
@@ -117,6 +124,10 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(caseRoutes)
     await api.register(objectionRoutes)
     await api.register(partnerRoutes)
+    await api.register(disbursementRoutes, {
+      debtor: { DEBTOR_NAME: config.DEBTOR_NAME, DEBTOR_ACCOUNT: config.DEBTOR_ACCOUNT, DEBTOR_BANK_CODE: config.DEBTOR_BANK_CODE },
+      resultsBodyLimit: config.IMPORT_BODY_LIMIT,
+    })
   }, { prefix: '/v1' })
   await app.register(publicRoutes, { prefix: '/public', districtCode: config.DISTRICT_CODE, objectionsPerMinute: config.PUBLIC_OBJECTIONS_PER_MINUTE })
 

@@ -34,6 +34,9 @@ export const ConfigSchema = Type.Object({
     default: 'system',
     description: 'system: real time; settable: a training or test instance whose district administrators move the clock forward (PUT /v1/clock).',
   }),
+  DEBTOR_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 140, description: 'Name of the district\'s paying account, the debtor of payment files.' })),
+  DEBTOR_ACCOUNT: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{1,34}$', description: 'Number of the district\'s paying account.' })),
+  DEBTOR_BANK_CODE: Type.Optional(Type.String({ pattern: '^[0-9]{12}$', description: '12-digit CNAPS code (联行号) of the paying account\'s bank.' })),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: 'Apply pending migrations when the server starts.' }),
   REDIS_URL: Type.Optional(Type.String({
     pattern: '^rediss?://',

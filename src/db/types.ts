@@ -308,7 +308,117 @@ export interface ClockSettingTable {
   set_at: Generated<Date>
 }
 
+export type FundSource = 'central' | 'provincial' | 'municipal' | 'district' | 'township' | 'employer'
+
+export interface FundAllocationsTable {
+  id: Generated<string>
+  program_code: string
+  year: number
+  source: FundSource
+  amount_fen: number
+  region_code: string
+  created_by: string | null
+  created_at: ClockedAt
+}
+
+export type BatchStatus = 'draft' | 'submitted' | 'approved' | 'exported' | 'reconciled' | 'cancelled'
+
+export interface PaymentBatchesTable {
+  id: Generated<string>
+  program_code: string
+  rule_version: number
+  period: string
+  year: number
+  region_code: string
+  status: Generated<BatchStatus>
+  sources: string[]
+  count: Generated<number>
+  total_fen: Generated<number>
+  /** bigint[]: read them cast to text[] (drivers differ on arrays of bigint). */
+  by_source_fen: Generated<string[]>
+  failed_by_source_fen: Generated<string[]>
+  not_payable: Generated<number>
+  job_id: string | null
+  created_by: string | null
+  created_by_name: string
+  submitted_by: string | null
+  approved_by: string | null
+  exported_by: string | null
+  created_at: ClockedAt
+  submitted_at: Date | null
+  approved_at: Date | null
+  exported_at: Date | null
+  reconciled_at: Date | null
+  cancelled_at: Date | null
+}
+
+export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'cancelled'
+
+export interface PaymentsTable {
+  id: Generated<string>
+  batch_id: string
+  seq: number
+  case_id: string
+  person_id: string
+  program_code: string
+  period: string
+  region_code: string
+  status: Generated<PaymentStatus>
+  amount_fen: number
+  shares_fen: string[]
+  bank_account_id: string
+  bank_name: string
+  branch_code: string
+  account_number_cipher: Buffer
+  account_number_key: string
+  account_number_masked: string
+  holder_name: string
+  reason_code: string | null
+  reason: string | null
+  settled_at: Date | null
+}
+
+export interface BatchNotPayableTable {
+  batch_id: string
+  seq: number
+  case_id: string
+  person_id: string
+  region_code: string
+  amount_fen: number
+}
+
+export interface BankResultsTable {
+  id: Generated<string>
+  batch_id: string
+  format: 'pain.002' | 'csv'
+  message_id: string | null
+  sha256: Buffer
+  paid: number
+  failed: number
+  received_by: string | null
+  received_at: Date
+}
+
+export interface IdempotencyKeysTable {
+  holder: string
+  key: string
+  request_hash: Buffer
+  status: 'running' | 'done'
+  response_status: number | null
+  response_type: string | null
+  response_location: string | null
+  response_body: Buffer | null
+  response_key: string | null
+  created_at: Generated<Date>
+}
+
 export interface DB {
+  fund_allocations: FundAllocationsTable
+  payment_batches: PaymentBatchesTable
+  payments: PaymentsTable
+  batch_not_payable: BatchNotPayableTable
+  bank_results: BankResultsTable
+  idempotency_keys: IdempotencyKeysTable
   clock_setting: ClockSettingTable
   verifications: VerificationsTable
   cases: CasesTable

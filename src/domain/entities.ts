@@ -23,6 +23,7 @@ export const ENTITY_NAMES = {
   batch: 'payment batch',
   payment: 'payment',
   verification: 'verification',
+  fund_allocation: 'fund allocation',
 } as const
 
 export type EntityType = keyof typeof ENTITY_NAMES

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
 import type { DB } from '../../db/types.js'
 import type { EntityType } from '../entities.js'
 import type { Acting } from '../identity/acting.js'
@@ -66,4 +66,31 @@ async function insertEntries (trx: Transaction<DB>, acting: Acting, entries: Aud
         as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text,
                  changes jsonb, actor_role text)
   `.execute(trx)
+}
+
+/**
+ * The columns a statement gives recordAuditOf, one row per audit row: what recordAudit's
+ * entries hold, as SQL. `changes` is jsonb; the others text.
+ */
+export interface AuditRowsQuery {
+  /** A SELECT with columns entity_type, entity_id, action, from_status, to_status, region_code, reason, changes. */
+  rows: RawBuilder<unknown>
+}
+
+/**
+ * Writes one audit row per row a SELECT gives, in one INSERT … SELECT: for set-based
+ * work of a million rows (a batch's payments), which would not fit recordAudit's JSON
+ * documents. The acting caller, the role and the time are the same for every row.
+ */
+export async function recordAuditOf (trx: Transaction<DB>, acting: Acting, query: AuditRowsQuery, role?: Role): Promise<number> {
+  const { actor } = acting
+  const result = await sql`
+    insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
+                              actor_region, region_code, reason, request_id, changes)
+    select ${acting.clock.sql}, r.entity_type, r.entity_id, r.action, r.from_status, r.to_status,
+           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${role ?? acting.role}, ${actor.kind === 'system' ? null : actor.regionCode}, r.region_code, r.reason,
+           ${acting.requestId}, r.changes
+      from (${query.rows}) as r
+  `.execute(trx)
+  return Number(result.numAffectedRows ?? 0)
 }

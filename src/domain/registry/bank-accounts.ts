@@ -13,8 +13,13 @@ const SEES_WHOLE_ACCOUNT_NUMBER = new Set(['finance_officer', 'finance_approver'
 
 type AccountRow = { id: string, person_id: string, bank_name: string, branch_code: string, account_number_cipher: Buffer, account_number_key: string, account_number_masked: string, holder_name: string, created_at: Date }
 
+/** Whether the actor's work needs whole account numbers (payments, their files): finance officers and approvers. */
+export function seesWholeAccountNumber (actor: Actor): boolean {
+  return actor.roles.some((role) => SEES_WHOLE_ACCOUNT_NUMBER.has(role))
+}
+
 function toBankAccount (row: AccountRow, registry: Registry, actor: Actor): BankAccount {
-  const whole = actor.roles.some((role) => SEES_WHOLE_ACCOUNT_NUMBER.has(role))
+  const whole = seesWholeAccountNumber(actor)
   return {
     id: row.id,
     personId: row.person_id,

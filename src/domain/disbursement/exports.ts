@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/types.js'
+import type { Acting } from '../identity/acting.js'
+import type { PiiVault } from '../registry/pii.js'
+import { buildCsvExport } from './csv-export.js'
+import { batchNotExportable, debtorNotConfigured } from './errors.js'
+import { paymentChunks, purposeOf, type Debtor, type FileHeader } from './files.js'
+import { buildPain001 } from './pain001.js'
+import { findBatch } from './service.js'
+import { messageIdOf } from './views.js'
+
+const EXPORTABLE = new Set(['approved', 'exported', 'reconciled'])
+
+/** The debtor settings as configured, possibly incomplete. */
+export interface DebtorSettings {
+  DEBTOR_NAME?: string | undefined
+  DEBTOR_ACCOUNT?: string | undefined
+  DEBTOR_BANK_CODE?: string | undefined
+}
+
+function debtorOf (settings: DebtorSettings): Debtor {
+  const missing = (['DEBTOR_NAME', 'DEBTOR_ACCOUNT', 'DEBTOR_BANK_CODE'] as const).filter((name) => !settings[name])
+  if (missing.length > 0) throw debtorNotConfigured(missing)
+  return { name: settings.DEBTOR_NAME!, account: settings.DEBTOR_ACCOUNT!, bankCode: settings.DEBTOR_BANK_CODE! }
+}
+
+/** What a file says of its batch: fixed from approval on, so every request gets the same bytes. */
+async function headerOf (db: Kysely<DB>, acting: Acting, batchId: string): Promise<FileHeader> {
+  const batch = await findBatch(db, acting, batchId)
+  if (!EXPORTABLE.has(batch.status) || !batch.approved_at) throw batchNotExportable(batch.status)
+  const program = await db.selectFrom('programs').select('name').where('code', '=', batch.program_code).executeTakeFirstOrThrow()
+  return {
+    batchId: batch.id,
+    messageId: messageIdOf(batch.id),
+    approvedAt: batch.approved_at,
+    count: batch.count,
+    totalFen: batch.total_fen,
+    purpose: purposeOf(batch.period, program.name),
+  }
+}
+
+/** The batch's pain.001.001.10 file, as a stream. */
+export async function pain001File (db: Kysely<DB>, vault: PiiVault, acting: Acting, batchId: string, settings: DebtorSettings) {
+  const header = await headerOf(db, acting, batchId)
+  const debtor = debtorOf(settings)
+  const payments = paymentChunks(db, header.batchId, (cipher, key) => vault.decrypt(cipher, key))
+  return { name: `${header.messageId}.xml`, stream: Readable.from(buildPain001(header, debtor, payments)) }
+}
+
+/** The batch's CSV file for banks that take no ISO 20022, as a stream. */
+export async function csvFile (db: Kysely<DB>, vault: PiiVault, acting: Acting, batchId: string) {
+  const header = await headerOf(db, acting, batchId)
+  const payments = paymentChunks(db, header.batchId, (cipher, key) => vault.decrypt(cipher, key))
+  return { name: `${header.messageId}.csv`, stream: Readable.from(buildCsvExport(header, payments)) }
+}
