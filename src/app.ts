@@ -19,6 +19,7 @@ import importRoutes from './domain/registry/import/routes.js'
 import { REGISTRY_JOBS } from './domain/registry/jobs.js'
 import objectionRoutes from './domain/workflow/objection-routes.js'
 import partnerRoutes from './domain/partners/routes.js'
+import reportRoutes from './domain/reports/routes.js'
 import publicRoutes from './domain/workflow/public-routes.js'
 import { WORKFLOW_JOBS } from './domain/workflow/jobs.js'
 import caseRoutes from './domain/workflow/routes.js'
@@ -124,6 +125,7 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
     await api.register(caseRoutes)
     await api.register(objectionRoutes)
     await api.register(partnerRoutes)
+    await api.register(reportRoutes)
     await api.register(disbursementRoutes, {
       debtor: { DEBTOR_NAME: config.DEBTOR_NAME, DEBTOR_ACCOUNT: config.DEBTOR_ACCOUNT, DEBTOR_BANK_CODE: config.DEBTOR_BANK_CODE },
       resultsBodyLimit: config.IMPORT_BODY_LIMIT,

@@ -112,3 +112,8 @@ export async function listNotPayable (db: Kysely<DB>, acting: Acting, id: string
     personId: row.person_id, caseId: row.case_id, name: maskName(row.name), regionCode: row.region_code, amount: formatFen(row.amount_fen),
   }))
 }
+
+/** Every allocation of a year the caller's budget holds, with what was spent of it: what a report lists. */
+export async function allocationsOfYear (db: Kysely<DB>, acting: Acting, year: number): Promise<FundAllocation[]> {
+  return (await allocationRows(db, acting.scope, { year })).map(toAllocation)
+}

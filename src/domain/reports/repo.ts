@@ -1,0 +1,90 @@
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../../db/types.js'
+import { inSubtree } from '../regions/scope.js'
+
+/** A year's window on the service's calendar (Asia/Shanghai dates). */
+export interface YearWindow {
+  year: number
+  /** The date the year's state is read on: 31 December, or today in the current year. */
+  end: string
+}
+
+/** Per programme: beneficiaries at the window's end, new in the year, ever; and the year's new ones registered in earlier years, by year. */
+export async function beneficiaryCounts (db: Kysely<DB>, region: string, window: YearWindow) {
+  const from = `${window.year}-01-01`
+  const { rows } = await sql<{ program_code: string, active: number, new_this_year: number, cumulative: number, late: Record<string, number> | null }>`
+    with state_at_end as (
+      select distinct on (s.case_id) s.case_id, s.to_status
+        from case_steps s
+       where (s.at at time zone 'Asia/Shanghai')::date <= ${window.end}::date
+       order by s.case_id, s.id desc
+    ), scoped as (
+      select c.id, c.program_code, c.active_from, c.registered_on
+        from cases c join persons p on p.id = c.person_id join households h on h.id = p.household_id
+       where ${inSubtree('h.region_code', region)}
+    ), late as (
+      select program_code, jsonb_object_agg(registered_year, n) as late
+        from (select program_code, extract(year from registered_on)::int as registered_year, count(*)::int as n
+                from scoped where active_from between ${from}::date and ${window.end}::date and registered_on < ${from}::date
+               group by 1, 2) by_year
+       group by program_code
+    )
+    select s.program_code,
+           (count(*) filter (where e.to_status = 'active'))::int as active,
+           (count(*) filter (where s.active_from between ${from}::date and ${window.end}::date))::int as new_this_year,
+           (count(*) filter (where s.active_from <= ${window.end}::date))::int as cumulative,
+           max(l.late::text)::jsonb as late
+      from scoped s
+      left join state_at_end e on e.case_id = s.id
+      left join late l on l.program_code = s.program_code
+     group by s.program_code
+  `.execute(db)
+  return rows
+}
+
+/** Per programme: the payments settled paid in the year, and all up to the window's end; the year's by funding source. */
+export async function paidTotals (db: Kysely<DB>, region: string, window: YearWindow) {
+  const from = `${window.year}-01-01`
+  const settledOn = sql`(p.settled_at at time zone 'Asia/Shanghai')::date`
+  const { rows: totals } = await sql<{ program_code: string, year_count: number, year_fen: string, all_count: number, all_fen: string }>`
+    select p.program_code,
+           (count(*) filter (where ${settledOn} >= ${from}::date))::int as year_count,
+           coalesce(sum(p.amount_fen) filter (where ${settledOn} >= ${from}::date), 0)::text as year_fen,
+           count(*)::int as all_count, coalesce(sum(p.amount_fen), 0)::text as all_fen
+      from payments p
+     where p.status = 'paid' and ${settledOn} <= ${window.end}::date and ${inSubtree('p.region_code', region)}
+     group by p.program_code
+  `.execute(db)
+  const { rows: bySource } = await sql<{ program_code: string, source: string, fen: string }>`
+    select p.program_code, u.source, sum(u.fen)::text as fen
+      from payments p join payment_batches b on b.id = p.batch_id
+      cross join lateral unnest(b.sources, p.shares_fen) as u (source, fen)
+     where p.status = 'paid' and ${settledOn} between ${from}::date and ${window.end}::date and ${inSubtree('p.region_code', region)}
+     group by 1, 2
+  `.execute(db)
+  return { totals, bySource }
+}
+
+/** Open cases by state, now, per programme. */
+export async function pendingCases (db: Kysely<DB>, region: string) {
+  const { rows } = await sql<{ program_code: string, status: string, n: number }>`
+    select c.program_code, c.status, count(*)::int as n
+      from cases c join persons p on p.id = c.person_id join households h on h.id = p.household_id
+     where c.status in ('registered', 'investigated', 'village_notice', 'reviewed', 'township_notice', 'confirmed', 'district_notice')
+       and ${inSubtree('h.region_code', region)}
+     group by 1, 2
+  `.execute(db)
+  return rows
+}
+
+/** Per programme and year: the beneficiaries ever confirmed by each year's end, for the years given. */
+export async function cumulativeByYear (db: Kysely<DB>, region: string, years: number[]) {
+  const { rows } = await sql<{ program_code: string, year: number, cumulative: number }>`
+    select c.program_code, y.year, count(*)::int as cumulative
+      from cases c join persons p on p.id = c.person_id join households h on h.id = p.household_id
+      join unnest(${years}::int[]) as y (year) on c.active_from <= make_date(y.year, 12, 31)
+     where ${inSubtree('h.region_code', region)}
+     group by 1, 2
+  `.execute(db)
+  return rows
+}
