@@ -93,3 +93,21 @@ t.test('GIRLS_PRIORITY, an entitlement with no application, answers from the rul
   t.equal((await ask(partnerToken, idNumberFor('1998-03-03', 'female', 44), 'GIRLS_PRIORITY')).body.qualified, false,
     'a son and a daughter in a household with no only-child certificate: neither only-child nor daughters-only')
 })
+
+t.test('a partner is held to the rate it was registered with', async (t) => {
+  const slow = await api.call(admin, 'POST', '/v1/partners', { name: '区农业局', department: '农业局', programs: ['RURAL_REWARD'], rateLimitPerMinute: 3 })
+  const token = (await api.call(admin, 'POST', `/v1/partners/${slow.body.id}/tokens`, {})).body.token as string
+  const statuses: number[] = []
+  let refused: { headers: Record<string, unknown>, body: { code: string } } | undefined
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const answer = await ask(token, idNumberFor('1950-02-03', 'female', 78), 'RURAL_REWARD', '良种补贴审核')
+    statuses.push(answer.status)
+    if (answer.status === 429) refused = answer
+  }
+  t.same(statuses, [200, 200, 200, 429, 429], 'three a minute, as registered')
+  t.equal(refused?.body.code, 'rate_limited')
+  t.ok(Number(refused?.headers['retry-after']) > 0, 'with Retry-After')
+  const audited = await world.database.db.selectFrom('audit_events').select('entity_id').where('entity_type', '=', 'verification')
+    .where('actor_name', '=', '区农业局').execute()
+  t.equal(audited.length, 3, 'the refused questions were never asked: only the three answered are audited')
+})
