@@ -54,7 +54,9 @@ try {
   await sql`
     insert into persons (household_id, name, id_number_cipher, id_number_key, id_number_index, id_number_masked, sex, birth_date, relationship)
     select household, '张明', '\\x00', ${vault.keyId}, decode(index, 'hex'), '420102********0000', 'male', '1940-01-01', 'head'
-      from unnest(${households}::uuid[], ${numbers.map((value) => vault.blindIndex(value).toString('hex'))}::text[]) as rows (household, index);
+      from unnest(${households}::uuid[], ${numbers.map((value) => vault.blindIndex(value).toString('hex'))}::text[]) as rows (household, index)
+  `.execute(db)
+  await sql`
     insert into cases (program_code, rule_version, person_id, status, registered_on, active_from)
       select 'RURAL_REWARD', 1, id, 'active', '2010-01-01', '2010-04-01' from persons;
     analyze;

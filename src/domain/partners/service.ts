@@ -8,9 +8,9 @@ import type { Acting } from '../identity/acting.js'
 import { ruleSetFor } from '../programs/service.js'
 import { inSubtree } from '../regions/scope.js'
 import { maskIdNumber, readIdNumber } from '../registry/id-number.js'
-import { livingPersonByIdNumber, type Registry } from '../registry/service.js'
-import { isActiveBeneficiary } from '../workflow/service.js'
+import type { Registry } from '../registry/service.js'
 import { benefitOutOfScope, verificationNotFound } from './errors.js'
+import { standingOf } from './repo.js'
 import type { Verification, VerificationQuery } from './schemas.js'
 
 /** Programmes whose entitlement is the household's: a member's case answers for every member (the +5 points of a daughter of a qualifying household). */
@@ -28,19 +28,17 @@ interface Answer { qualified: boolean, validUntil: string }
 /**
  * Whether the person holds the benefit today: an active case of it (for a household
  * entitlement, any member's), or, for an entitlement that pays nothing and needs no
- * application, the rules' answer today. Nobody, or nobody in the partner's region, is
+ * application, the rules' answer today — in one statement unless the rules are asked. Nobody, or nobody in the partner's region, is
  * simply not qualified: the same answer as a holder who does not qualify.
  */
-async function answer (registry: Registry, acting: Acting, query: VerificationQuery, paysNothing: boolean, today: string): Promise<Answer> {
+async function answer (registry: Registry, acting: Acting, query: VerificationQuery, today: string): Promise<Answer> {
+  const standing = await standingOf(registry.db, query.benefit, registry.vault.blindIndex(query.idNumber), acting.scope, HOUSEHOLD_ENTITLEMENTS.has(query.benefit))
+  if (!standing) await ruleSetFor(registry.db, query.benefit) // no programme, or no rules in force: its own refusal
   const notQualified = { qualified: false, validUntil: today }
-  const person = await livingPersonByIdNumber(registry, acting.scope, query.idNumber)
-  if (!person) return notQualified
-  const members = HOUSEHOLD_ENTITLEMENTS.has(query.benefit)
-    ? (await registry.db.selectFrom('persons').select('id').where('household_id', '=', person.householdId).execute()).map((row) => row.id)
-    : [person.id]
-  if (await isActiveBeneficiary(registry.db, query.benefit, members)) return { qualified: true, validUntil: `${today.slice(0, 4)}-12-31` }
-  if (!paysNothing) return notQualified
-  const evaluation = await evaluatePerson(registry.db, acting, { programCode: query.benefit, personId: person.id, asOf: today })
+  if (!standing?.person_id) return notQualified
+  if (standing.beneficiary) return { qualified: true, validUntil: `${today.slice(0, 4)}-12-31` }
+  if (standing.per !== 'none') return notQualified
+  const evaluation = await evaluatePerson(registry.db, acting, { programCode: query.benefit, personId: standing.person_id, asOf: today })
   return { qualified: evaluation.eligible, validUntil: today }
 }
 
@@ -53,9 +51,8 @@ export async function verify (registry: Registry, acting: Acting, query: Verific
   readIdNumber(query.idNumber, '/query/idNumber')
   const programs = acting.actor.kind === 'partner' ? acting.actor.programs : []
   if (!programs.includes(query.benefit)) throw benefitOutOfScope(query.benefit)
-  const rules = await ruleSetFor(registry.db, query.benefit)
   const today = await acting.clock.today()
-  const { qualified, validUntil } = await answer(registry, acting, query, rules.amounts.per === 'none', today)
+  const { qualified, validUntil } = await answer(registry, acting, query, today)
   return inTransaction(registry.db, async (trx) => {
     const row = await trx.insertInto('verifications').values({
       reference: newReference(),

@@ -176,15 +176,6 @@ export async function lookupPersons (registry: Registry, acting: Acting, idNumbe
 }
 
 /**
- * The living person with this ID number in the scope, as a partner's question needs it:
- * who, and which household, nothing to show.
- */
-export async function livingPersonByIdNumber (registry: Registry, scope: string, idNumber: string): Promise<{ id: string, householdId: string } | undefined> {
-  const [row] = await personsByIdNumber(registry.db, [registry.vault.blindIndex(idNumber)], { livingOnly: true, scope })
-  return row && { id: row.id, householdId: row.household_id }
-}
-
-/**
  * The family rules a change to a person must keep: one living head per household; the
  * parents it names exist, are not the person or their descendants, are a woman and a
  * man, and are older; and, for the children who name the person, the person stays of

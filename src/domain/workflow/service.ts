@@ -165,11 +165,3 @@ export async function exitCasesOnDeath (trx: Transaction<DB>, acting: Acting, de
   await transitionMany(trx, CASE, system, cases.map((row) => row.id), 'exit', { reason: `death recorded: ${death.date}` })
 }
 
-/** Whether any of these persons is an active beneficiary of the programme: what a partner's question asks. */
-export async function isActiveBeneficiary (db: Kysely<DB>, programCode: string, personIds: string[]): Promise<boolean> {
-  if (personIds.length === 0) return false
-  const row = await db.selectFrom('cases').select('id')
-    .where('program_code', '=', programCode).where('status', '=', 'active').where('person_id', 'in', personIds)
-    .limit(1).executeTakeFirst()
-  return row !== undefined
-}
