@@ -32,6 +32,7 @@ import { createLogger } from './logger.js'
 import auth from './plugins/auth.js'
 import clock from './plugins/clock.js'
 import database from './plugins/database.js'
+import bodies from './plugins/bodies.js'
 import errors, { clientErrorHandler, frameworkErrors } from './plugins/errors.js'
 import idempotency, { purgeIdempotencyKeys } from './plugins/idempotency.js'
 import jobs from './plugins/jobs.js'
@@ -84,6 +85,7 @@ export async function build (options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errors)
+  await app.register(bodies)
   await app.register(requestId)
   await app.register(securityHeaders)
   await app.register(database, { database: options.database })

@@ -12,22 +12,28 @@ export function etagOf (version: number): string {
 }
 
 /**
- * The version an If-Match header names. Updates require it: without it a 428,
- * with a version other than the current one a 412.
+ * Whether an If-Match header lets a change to this version go ahead (RFC 9110 §13.1.1):
+ * `*` matches whatever version is current; otherwise one of its entity-tags must equal
+ * the current ETag by strong comparison, so a weak tag (W/"3") never matches. Updates
+ * require the header: without it a 428, when it does not match a 412.
  */
 export function requireVersion (ifMatch: string | undefined, current: number): void {
   if (ifMatch === undefined) {
     throw ifMatchRequired()
   }
-  const match = /^(?:W\/)?"(\d+)"$/.exec(ifMatch.trim())
-  if (!match || Number(match[1]) !== current) {
+  const value = ifMatch.trim()
+  if (value === '*') return
+  const tags = value.split(',').map((tag) => tag.trim())
+  if (!tags.includes(etagOf(current))) {
     throw versionMismatch(current)
   }
 }
 
 /** The header an update sends: the ETag of the version it changes. */
 export const IfMatch = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version being changed; required.' })),
+  // Optional to the validator so that its absence answers 428, not 400; the OpenAPI
+  // document marks it required (src/plugins/openapi.ts).
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the version being changed, or `*` for whichever version is current. Required: without it the answer is 428.' })),
 })
 
 /** A response of a versioned resource: its schema, and its version in the ETag header. */

@@ -2,15 +2,9 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { problemResponses } from '../http/problem.js'
+import { exact, withWhatTheServiceAdds, type OpenAPIDocument } from './openapi-exact.js'
 
 export const API_VERSION = '1.0.0'
-
-const RETRY_AFTER = { type: 'integer', minimum: 1, description: 'Seconds to wait before trying again.' }
-
-/** Answers every authenticated operation may give besides its own. */
-const SHARED_RESPONSES = Object.fromEntries(Object.entries(problemResponses(429, 503)).map(([status, response]) =>
-  [status, { ...(response as object), headers: { 'Retry-After': RETRY_AFTER } }]))
 
 /** The OpenAPI document, generated from the routes, served at /openapi.json and browsable at /docs. */
 export default fp(async function openapi (app: FastifyInstance) {
@@ -44,17 +38,8 @@ export default fp(async function openapi (app: FastifyInstance) {
         { name: 'jobs', description: 'Long work (imports, screenings, batches) and its progress.' },
       ],
     },
-    // Each operation says which roles may call it, from the route's own declaration, and
-    // that any authenticated request may meet a limit (429) or a database that cannot be
-    // reached (503): those answers come from the authentication hook and the error
-    // handler, not from the route.
-    transform: ({ schema, url, route }) => {
-      const roles = route.config?.roles
-      if (!roles || !schema) return { schema, url }
-      const who = `Roles: ${roles.join(', ')}.`
-      const response = { ...(schema.response as Record<string, unknown> | undefined), ...SHARED_RESPONSES }
-      return { schema: { ...schema, response, description: schema.description ? `${who}\n\n${schema.description}` : who }, url }
-    },
+    transform: ({ schema, url, route }) => ({ schema: schema && withWhatTheServiceAdds(schema, route.config), url }),
+    transformObject: (document) => exact(('openapiObject' in document ? document.openapiObject : {}) as OpenAPIDocument),
     refResolver: {
       // Shared schemas keep their $id as the component name: #/components/schemas/Problem.
       buildLocalReference: (json, _baseUri, _fragment, index) => (typeof json.$id === 'string' ? json.$id : `def-${index}`),

@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import t from 'tap'
 import { OPENAPI_PATH, renderOpenapi } from '../../src/cli/export-openapi.js'
 import { buildApp } from '../helper.js'
+import { operationsOf, type Document } from './conformance.js'
 
 const { app } = await buildApp(t)
 await app.ready()
@@ -33,4 +37,35 @@ t.test('the interactive reference is served at /docs', async (t) => {
   t.match(docs.body, /swagger-ui/i, 'the page loads Swagger UI')
   const bundle = await app.inject({ method: 'GET', url: '/docs/static/swagger-ui-bundle.js' })
   t.equal(bundle.statusCode, 200, 'its script is served by the service itself, not a CDN')
+})
+
+t.test('the document is exact where a generated client needs it', async (t) => {
+  const spec = app.swagger() as unknown as Document
+  const untyped: string[] = []
+  ;(function walk (node: unknown, at: string) {
+    if (typeof node !== 'object' || node === null) return
+    const schema = node as Record<string, unknown>
+    if (Array.isArray(schema.enum) && schema.type === undefined) untyped.push(at)
+    for (const [key, value] of Object.entries(schema)) walk(value, `${at}/${key}`)
+  })(spec, '#')
+  t.same(untyped, [], 'every enum says its type')
+  for (const [method, path, operation] of operationsOf(spec)) {
+    if (operation.requestBody?.content['application/json']) {
+      t.ok(operation.responses['413'] && operation.responses['415'], `${method} ${path} declares 413 and 415`)
+    }
+    for (const parameter of operation.parameters ?? []) {
+      if (parameter.in === 'path') t.match((parameter as { description?: string }).description, /^The .+'s (id|code)|\w{3,}/, `${method} ${path} describes {${parameter.name}}`)
+      if (parameter.name === 'if-match') {
+        t.equal(parameter.required, true, `${method} ${path} requires If-Match`)
+        t.ok(operation.responses['412'] && operation.responses['428'], `${method} ${path} declares 412 and 428`)
+      }
+    }
+    t.ok(Object.keys(operation.responses).some((status) => status.startsWith('4')), `${method} ${path} declares a 4xx`)
+  }
+})
+
+t.test('Redocly\'s recommended rules pass with no error and no warning', async (t) => {
+  const { stdout } = await promisify(execFile)('node_modules/.bin/redocly', ['lint', '--format=json', fileURLToPath(OPENAPI_PATH)]).catch((error) => error)
+  const { totals } = JSON.parse(stdout) as { totals: { errors: number, warnings: number } }
+  t.same({ errors: totals.errors, warnings: totals.warnings }, { errors: 0, warnings: 0 })
 })

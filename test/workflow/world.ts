@@ -7,8 +7,8 @@ import { couple } from '../registry/people.js'
  * workflow: a registrar and an investigator in village A, a reviewer of township A, a
  * confirmer of the district.
  */
-export async function workflowWorld (t: Test) {
-  const world = await regionWorld(t, { CLOCK: 'settable' })
+export async function workflowWorld (t: Test, overrides: Record<string, string> = {}) {
+  const world = await regionWorld(t, { CLOCK: 'settable', ...overrides })
   const { api, admin } = world
   const registrar = await world.officer(['registrar'], world.villageA, '王登记')
   const investigator = await world.officer(['investigator'], world.villageA, '李调查')

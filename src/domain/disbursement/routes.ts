@@ -4,7 +4,7 @@ import { problemResponses } from '../../http/problem.js'
 import { pageQuery } from '../../http/paging.js'
 import { actingOf } from '../../plugins/auth.js'
 import type { Role } from '../identity/roles.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { toJob } from '../jobs/service.js'
 import type { BankReport } from './bank-report.js'
 import { bankResultsMediaType, bankResultsRefused } from './errors.js'
@@ -107,7 +107,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       operationId: 'getPaymentBatch',
       tags: ['payments'],
       summary: 'A payment batch: its state, totals by source and who took each step',
-      params: IdParams,
+      params: idOf('payment batch'),
       response: { 200: Type.Ref('Batch'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getBatch(app.db, actingOf(request), request.params.id))
@@ -121,7 +121,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       description: 'submit: a finance officer. approve: a finance approver who did not submit it (403 four_eyes), within every source\'s allocation '
         + '(409 overspend, naming the source, what remains and the batch\'s share). export: a finance officer, once the file is handed to the bank. '
         + 'cancel: before export, with a reason; its pending payments are cancelled. The service reconciles a batch when every payment is settled.',
-      params: IdParams,
+      params: idOf('payment batch'),
       body: Type.Ref('BatchTransition'),
       response: { 200: Type.Ref('Batch'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
@@ -134,7 +134,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       tags: ['payments'],
       summary: 'A batch\'s payments, in file order',
       description: 'Whole account numbers for finance officers and approvers only; names always masked.',
-      params: IdParams,
+      params: idOf('payment batch'),
       querystring: PaymentQuery,
       response: { 200: Type.Ref('PaymentPage'), ...problemResponses(400, 401, 403, 404) },
     },
@@ -146,7 +146,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       operationId: 'listBatchNotPayable',
       tags: ['payments'],
       summary: 'The beneficiaries a batch owed but could not pay: no bank account',
-      params: IdParams,
+      params: idOf('payment batch'),
       querystring: Type.Object({ ...pageQuery }, { additionalProperties: false }),
       response: { 200: Type.Ref('NotPayablePage'), ...problemResponses(400, 401, 403, 404) },
     },
@@ -161,7 +161,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       description: 'From approval on; the same bytes every time (message id and creation time fixed by the batch and its approval), streamed. '
         + 'The debtor is the district\'s account (DEBTOR_NAME, DEBTOR_ACCOUNT, DEBTOR_BANK_CODE; 409 debtor_not_configured names what is missing). '
         + 'Field by field in docs/payments.md.',
-      params: IdParams,
+      params: idOf('payment batch'),
       response: {
         200: { description: 'The pain.001.001.10 document.', content: { 'application/xml': { schema: Type.String({ description: 'UTF-8 XML.' }) } } },
         ...problemResponses(400, 401, 403, 404, 409),
@@ -179,7 +179,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       tags: ['payments'],
       summary: 'The batch as CSV for banks that take no ISO 20022 files',
       description: 'From approval on. UTF-8 with a byte-order mark, CRLF, header 序号, 收款人姓名, 收款账号, 开户行行号, 开户行名称, 金额, 用途, 业务编号; streamed.',
-      params: IdParams,
+      params: idOf('payment batch'),
       response: {
         200: { description: 'The CSV file.', content: { 'text/csv': { schema: Type.String({ description: 'UTF-8 CSV with BOM.' }) } } },
         ...problemResponses(400, 401, 403, 404, 409),
@@ -200,7 +200,7 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       description: 'All or nothing: a file naming an unknown payment, settling a settled one, invalid against the schema, or whose totals do not match '
         + 'is refused whole (422, errors listing every bad line as /body/line/<n>). ACSC, ACCC and ACSP pay; RJCT fails with its reason code; '
         + 'CSV 处理结果 成功 pays, 失败 fails with 失败原因. When every payment is settled the batch is reconciled; a one-time programme\'s paid case is completed.',
-      params: IdParams,
+      params: idOf('payment batch'),
       body: {
         content: {
           'application/xml': { schema: Type.String({ description: 'A pain.002.001.11 customer payment status report, UTF-8.' }) },

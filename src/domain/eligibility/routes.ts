@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../../http/paging.js'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { jobNotFound } from '../jobs/errors.js'
 import { findJob } from '../jobs/repo.js'
 import { toJob } from '../jobs/service.js'
@@ -100,7 +100,7 @@ export default async function eligibilityRoutes (app: FastifyInstance) {
         operationId,
         tags: ['eligibility'],
         summary,
-        params: IdParams,
+        params: idOf(`${kind.split('.')[1]} job`),
         querystring: OutcomeQuery,
         response: { 200: Type.Ref('OutcomePage'), ...problemResponses(400, 401, 403, 404) },
       },

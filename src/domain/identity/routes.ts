@@ -4,7 +4,7 @@ import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
 import { ROLES } from './roles.js'
 import {
-  IdParams, IssuedToken, Officer, OfficerCreate, OfficerListQuery, OfficerPage, Partner, PartnerCreate, TokenRequest,
+  idOf, IssuedToken, Officer, OfficerCreate, OfficerListQuery, OfficerPage, Partner, PartnerCreate, TokenRequest,
   type OfficerCreate as OfficerCreateBody, type PartnerCreate as PartnerCreateBody, type TokenRequest as TokenRequestBody,
 } from './schemas.js'
 import { createOfficer, createPartner, getOfficer, getPartner, issueToken, listOfficersIn, revokeToken, type TokenHolderRef } from './service.js'
@@ -45,7 +45,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       operationId: 'getOfficer',
       tags: ['officers'],
       summary: 'An officer of your region',
-      params: IdParams,
+      params: idOf('officer'),
       response: { 200: Type.Ref('Officer'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getOfficer(app.db, actingOf(request), request.params.id))
@@ -70,21 +70,19 @@ export default async function identityRoutes (app: FastifyInstance) {
       operationId: 'getPartner',
       tags: ['partners'],
       summary: 'A partner system of your region',
-      params: IdParams,
+      params: idOf('partner system'),
       response: { 200: Type.Ref('Partner'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getPartner(app.db, actingOf(request), request.params.id))
 
   for (const kind of ['officer', 'partner'] as const) {
     app.post<ById & { Body: TokenRequestBody | undefined }>(`/${kind}s/:id/tokens`, {
-      config: { roles: ['admin'] },
-      // The body is optional: no body means the defaults.
-      preValidation: async (request) => { request.body ??= {} },
+      config: { roles: ['admin'], bodyOptional: true },
       schema: {
         operationId: kind === 'officer' ? 'issueOfficerToken' : 'issuePartnerToken',
         tags: ['tokens'],
         summary: `Issue an API token to ${kind === 'officer' ? 'an officer' : 'a partner system'} (shown once)`,
-        params: IdParams,
+        params: idOf(kind === 'officer' ? 'officer' : 'partner system'),
         body: Type.Ref('TokenRequest'),
         response: { 201: Type.Ref('IssuedToken'), ...problemResponses(400, 401, 403, 404, 422) },
       },
@@ -101,7 +99,7 @@ export default async function identityRoutes (app: FastifyInstance) {
       operationId: 'revokeToken',
       tags: ['tokens'],
       summary: 'Revoke a token: any token of your region if you are an administrator, otherwise your own',
-      params: IdParams,
+      params: idOf('token'),
       response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {

@@ -60,7 +60,8 @@ export const IssuedToken = Type.Object({
   expiresAt: Type.String({ format: 'date-time', description: 'When it stops working.' }),
 }, { $id: 'IssuedToken', additionalProperties: false, description: 'A newly issued API token.' })
 
-export const IdParams = Type.Object({ id: uuid('Id.') }, { additionalProperties: false })
+/** The path parameters of a route that names one thing by its id: "The case's id." */
+export const idOf = (what: string) => Type.Object({ id: uuid(`The ${what}'s id.`) }, { additionalProperties: false })
 
 export type Officer = Static<typeof Officer>
 export type OfficerCreate = Static<typeof OfficerCreate>

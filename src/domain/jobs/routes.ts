@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { getJob } from './service.js'
 
@@ -13,7 +13,7 @@ export default async function jobRoutes (app: FastifyInstance) {
       operationId: 'getJob',
       tags: ['jobs'],
       summary: 'How far a long job is, and its result once it has finished',
-      params: IdParams,
+      params: idOf('job'),
       response: { 200: Type.Ref('Job'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getJob(app.db, actingOf(request), request.params.id))

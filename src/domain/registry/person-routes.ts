@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { getBankAccount, setBankAccount } from './bank-accounts.js'
 import { listPersonEvents, recordPersonEvent } from './events.js'
@@ -23,7 +23,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       operationId: 'recordPersonEvent',
       tags: ['persons'],
       summary: 'Record a dated family-planning fact (a correction supersedes an earlier event)',
-      params: IdParams,
+      params: idOf('person'),
       body: Type.Ref('PersonEventCreate'),
       response: { 201: Type.Ref('PersonEvent'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
@@ -38,7 +38,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       operationId: 'listPersonEvents',
       tags: ['persons'],
       summary: 'A person\'s events, oldest first, corrections and corrected ones included',
-      params: IdParams,
+      params: idOf('person'),
       response: { 200: Type.Ref('PersonEventList'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => listPersonEvents(app.db, actingOf(request), request.params.id))
@@ -49,7 +49,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       operationId: 'setBankAccount',
       tags: ['persons'],
       summary: 'Set the account payments go to (the previous one is kept as history)',
-      params: IdParams,
+      params: idOf('person'),
       body: Type.Ref('BankAccountSet'),
       response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
     },
@@ -61,7 +61,7 @@ export default async function personFactRoutes (app: FastifyInstance) {
       operationId: 'getBankAccount',
       tags: ['persons'],
       summary: 'The person\'s active bank account',
-      params: IdParams,
+      params: idOf('person'),
       response: { 200: Type.Ref('BankAccount'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getBankAccount(registry(), actingOf(request), request.params.id))

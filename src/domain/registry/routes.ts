@@ -3,7 +3,7 @@ import Type from 'typebox'
 import { IfMatch, versioned, withEtag } from '../../http/etag.js'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { ANY_OFFICER, type Role } from '../identity/roles.js'
 import {
   Household, HouseholdCreate, HouseholdListQuery, HouseholdPage, HouseholdPatch, MemberCreate, Person, PersonLookupQuery,
@@ -51,7 +51,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       operationId: 'getHousehold',
       tags: ['households'],
       summary: 'A household and its members',
-      params: IdParams,
+      params: idOf('household'),
       response: { 200: versioned('Household', 'The household.'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => withEtag(reply, await getHousehold(registry(), actingOf(request), request.params.id)))
@@ -62,7 +62,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       operationId: 'updateHousehold',
       tags: ['households'],
       summary: 'Change a household\'s address, hukou type or village (If-Match required)',
-      params: IdParams,
+      params: idOf('household'),
       headers: IfMatch,
       body: Type.Ref('HouseholdPatch'),
       response: { 200: versioned('Household', 'The changed household.'), ...problemResponses(400, 401, 403, 404, 412, 422, 428) },
@@ -76,7 +76,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       operationId: 'addHouseholdMember',
       tags: ['households'],
       summary: 'Register a new member of a household (a birth, a marriage, a move)',
-      params: IdParams,
+      params: idOf('household'),
       body: Type.Ref('MemberCreate'),
       response: { 201: versioned('Person', 'The new member.'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
@@ -102,7 +102,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       operationId: 'getPerson',
       tags: ['persons'],
       summary: 'A person of your region',
-      params: IdParams,
+      params: idOf('person'),
       response: { 200: versioned('Person', 'The person.'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request, reply) => withEtag(reply, await getPerson(registry(), actingOf(request), request.params.id)))
@@ -113,7 +113,7 @@ export default async function registryRoutes (app: FastifyInstance) {
       operationId: 'updatePerson',
       tags: ['persons'],
       summary: 'Correct a person\'s facts (If-Match required)',
-      params: IdParams,
+      params: idOf('person'),
       headers: IfMatch,
       body: Type.Ref('PersonPatch'),
       response: { 200: versioned('Person', 'The changed person.'), ...problemResponses(400, 401, 403, 404, 409, 412, 422, 428) },

@@ -3,7 +3,7 @@ import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
 import { ANY_OFFICER } from '../identity/roles.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import {
   Objection, ObjectionCreate, ObjectionListQuery, ObjectionPage, ObjectionTransition,
   type ObjectionCreate as ObjectionCreateBody, type ObjectionListQuery as ObjectionListQueryType, type ObjectionTransition as ObjectionTransitionBody,
@@ -21,7 +21,7 @@ export default async function objectionRoutes (app: FastifyInstance) {
       tags: ['objections'],
       summary: 'Log an objection against a case (any officer whose region contains it)',
       description: 'It holds the case where it stands until a reviewer or confirmer decides it.',
-      params: IdParams,
+      params: idOf('case'),
       body: Type.Ref('ObjectionCreate'),
       response: { 201: Type.Ref('Objection'), ...problemResponses(400, 401, 403, 404, 409) },
     },
@@ -47,7 +47,7 @@ export default async function objectionRoutes (app: FastifyInstance) {
       operationId: 'getObjection',
       tags: ['objections'],
       summary: 'An objection',
-      params: IdParams,
+      params: idOf('objection'),
       response: { 200: Type.Ref('Objection'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getObjection(app.db, actingOf(request), request.params.id))
@@ -59,7 +59,7 @@ export default async function objectionRoutes (app: FastifyInstance) {
       tags: ['objections'],
       summary: 'Investigate, uphold or dismiss an objection (a reviewer or confirmer of the case\'s region; a reason each time)',
       description: 'Upheld, it rejects the case, or exits a beneficiary; dismissed, it lets the case go on.',
-      params: IdParams,
+      params: idOf('objection'),
       body: Type.Ref('ObjectionTransition'),
       response: { 200: Type.Ref('Objection'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
 import { systemActing } from '../identity/acting.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { noticeBoard, noticeBoardHtml } from './notice-board.js'
 import { NoticeBoardQuery, PublicNotice, PublicNoticePage, type NoticeBoardQuery as NoticeBoardQueryType } from './notice-schemas.js'
 import { PublicObjectionCreate, PublicObjectionReceipt, type PublicObjectionCreate as PublicObjectionBody } from './objection-schemas.js'
@@ -67,7 +67,7 @@ export default async function publicRoutes (app: FastifyInstance, options: Publi
       description: 'The notice must be on a board today. The objection holds the case where it stands until a reviewer or confirmer decides it. '
         + 'The answer is a receipt: nothing about the case.',
       security: [],
-      params: IdParams,
+      params: idOf('notice'),
       body: Type.Ref('PublicObjectionCreate'),
       response: { 201: Type.Ref('PublicObjectionReceipt'), ...problemResponses(400, 404, 413, 415, 429) },
     },

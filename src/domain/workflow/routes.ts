@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
 import { actingOf } from '../../plugins/auth.js'
-import { IdParams } from '../identity/schemas.js'
+import { idOf } from '../identity/schemas.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import type { Registry } from '../registry/service.js'
 import {
@@ -70,7 +70,7 @@ export default async function caseRoutes (app: FastifyInstance) {
       operationId: 'getCase',
       tags: ['cases'],
       summary: 'A case, its current notice, and the timeline of every step with its responsible officer',
-      params: IdParams,
+      params: idOf('case'),
       response: { 200: Type.Ref('Case'), ...problemResponses(400, 401, 403, 404) },
     },
   }, async (request) => getCase(registry(), actingOf(request), request.params.id))
@@ -84,7 +84,7 @@ export default async function caseRoutes (app: FastifyInstance) {
       description: 'The acting officer comes from the token. Checked in this order, the first failure answering: the case in your region (404), '
         + 'the role (403 role_forbidden), your region level (403 wrong_level), four eyes (403 four_eyes), the state (409 transition_not_allowed), '
         + 'the notice (409 notice_running), an undecided objection (409 objection_open). See docs/workflow.md.',
-      params: IdParams,
+      params: idOf('case'),
       body: Type.Ref('CaseTransition'),
       response: { 200: Type.Ref('Case'), ...problemResponses(400, 401, 403, 404, 409, 422) },
     },
