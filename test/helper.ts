@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
 import type { Test } from 'tap'
 import { build } from '../src/app.js'
-import { prepareDatabase } from '../src/bootstrap.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { openDatabase, type Database } from '../src/db/database.js'
 import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing } from '../src/domain/identity/acting.js'
 import { createAdministrator } from '../src/domain/identity/service.js'
+import { adminQuery, createServerDatabaseFromTemplate, embeddedTemplate, withDatabaseName } from './template-db.js'
 
 /** The PostgreSQL server the suite runs against, or undefined for the embedded engine. */
 export const serverUrl = process.env.DATABASE_URL || undefined
@@ -23,30 +22,36 @@ export function testConfig (overrides: Record<string, string> = {}): Config {
 }
 
 /**
- * A clean, migrated and seeded database for one test file: a new in-memory embedded
- * engine, or a new database on the server named by DATABASE_URL, dropped at the end.
+ * A clean, migrated and seeded database for one test file, copied from the template
+ * (test/template-db.ts): a new in-memory embedded engine loading the template's data
+ * directory, or a new database on the server named by DATABASE_URL, dropped at the end.
  */
 export async function testDatabase (t: Test, config: Config = testConfig()): Promise<{ database: Database, url?: string }> {
   if (!serverUrl) {
-    const database = await openDatabase({})
+    const database = await openDatabase({ loadDataDir: await embeddedTemplate(config) })
     t.teardown(() => database.close())
-    await prepareDatabase(database, config)
     return { database }
   }
-  const url = await emptyServerDatabase(t)
+  const name = newDatabaseName()
+  await createServerDatabaseFromTemplate(serverUrl, name, config)
+  t.teardown(() => adminQuery(serverUrl!, `drop database if exists ${name} with (force)`))
+  const url = withDatabaseName(serverUrl, name)
   const database = await openDatabase({ url, poolSize: 10 })
   t.teardown(() => database.close())
-  await prepareDatabase(database, config)
   return { database, url }
 }
 
 /** A new, empty database on the server named by DATABASE_URL, dropped when the test ends. */
 export async function emptyServerDatabase (t: Test): Promise<string> {
   if (!serverUrl) throw new Error('DATABASE_URL is not set')
-  const name = `huimin_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  await adminQuery(`create database ${name}`)
-  t.teardown(() => adminQuery(`drop database if exists ${name} with (force)`))
+  const name = newDatabaseName()
+  await adminQuery(serverUrl, `create database ${name}`)
+  t.teardown(() => adminQuery(serverUrl!, `drop database if exists ${name} with (force)`))
   return withDatabaseName(serverUrl, name)
+}
+
+function newDatabaseName (): string {
+  return `huimin_test_${process.pid}_${randomBytes(4).toString('hex')}`
 }
 
 export interface TestApp {
@@ -62,22 +67,6 @@ export async function buildApp (t: Test, overrides: Record<string, string> = {})
   const app = await build({ config, database })
   t.teardown(() => app.close())
   return { app, database, config }
-}
-
-export function withDatabaseName (url: string, name: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${name}`
-  return parsed.toString()
-}
-
-async function adminQuery (statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(statement)
-  } finally {
-    await client.end()
-  }
 }
 
 export interface Api {

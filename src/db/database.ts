@@ -14,6 +14,8 @@ export interface DatabaseOptions {
   url?: string | undefined
   /** Data directory of the embedded engine; without it the embedded engine keeps its data in memory. */
   dataDir?: string | undefined
+  /** A data directory dumped by the embedded engine (dumpDataDir) to start from, instead of a new one. */
+  loadDataDir?: Blob | undefined
   poolSize?: number
   logger?: Logger
 }
@@ -28,7 +30,7 @@ export interface Database {
 }
 
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openEmbedded(options.dataDir)
+  return options.url ? openPostgres(options.url, options) : openEmbedded(options.dataDir, options.loadDataDir)
 }
 
 function openPostgres (url: string, options: DatabaseOptions): Database {
@@ -59,9 +61,9 @@ function openPostgres (url: string, options: DatabaseOptions): Database {
   }
 }
 
-async function openEmbedded (dataDir: string | undefined): Promise<Database> {
+async function openEmbedded (dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true })
-  const client = await PGlite.create(dataDir, { parsers: typeParsers })
+  const client = await PGlite.create(dataDir, { parsers: typeParsers, ...(loadDataDir ? { loadDataDir } : {}) })
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
   return {
     db,
