@@ -1,18 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
 
 /** A server in its own process, so that the load generator does not share its core. */
 export interface Server {
   url: string
+  /** The server process's id (for its resident memory). */
+  pid: number
   stop (): Promise<void>
 }
 
 /** Starts a script with tsx and waits for it to print its port (the hello-world) or for /health/ready (the service). */
-export async function startServer (script: string, env: Record<string, string>, ready: 'port' | 'health'): Promise<Server> {
+export async function startServer (script: string, env: Record<string, string | undefined>, ready: 'port' | 'health'): Promise<Server> {
   const port = ready === 'health' ? 20_000 + Math.floor(Math.random() * 20_000) : 0
+  // A variable given as undefined is taken out of the server's environment (DATABASE_URL, for the embedded engine).
+  const merged: Record<string, string | undefined> = { ...process.env, ...env, PORT: String(port) }
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name]
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: merged,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   let url: string
@@ -31,11 +37,18 @@ export async function startServer (script: string, env: Record<string, string>, 
   }
   return {
     url,
+    pid: child.pid!,
     stop: async () => {
       child.kill('SIGTERM')
       if (child.exitCode === null) await once(child, 'exit')
     },
   }
+}
+
+/** A process's resident memory in MiB, from /proc. */
+export async function residentMiB (pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
 }
 
 export interface Load {

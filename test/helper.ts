@@ -58,15 +58,17 @@ export interface TestApp {
   app: FastifyInstance
   database: Database
   config: Config
+  /** On PostgreSQL, the test database's URL (for a second instance on it). */
+  url?: string
 }
 
 /** The service as the server builds it, on a clean database, closed when the test ends. */
 export async function buildApp (t: Test, overrides: Record<string, string> = {}): Promise<TestApp> {
   const config = testConfig(overrides)
-  const { database } = await testDatabase(t, config)
+  const { database, url } = await testDatabase(t, config)
   const app = await build({ config, database })
   t.teardown(() => app.close())
-  return { app, database, config }
+  return { app, database, config, ...(url ? { url } : {}) }
 }
 
 export interface Api {

@@ -187,7 +187,7 @@ async function loadOrMakeEmbeddedTemplate (key: string, config: Config): Promise
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
   let tarball: Blob
   try {
-    await migrateAndSeed({ db, engine: 'embedded', isReachable: async () => true, close: () => db.destroy() }, config)
+    await migrateAndSeed({ db, engine: 'embedded', isReachable: async () => true, listen: async () => ({ close: async () => {} }), close: () => db.destroy() }, config)
     tarball = await client.dumpDataDir('none')
   } finally {
     await db.destroy()

@@ -26,6 +26,16 @@ export interface Database {
   readonly engine: Engine
   /** Answers whether the database takes a query within the timeout. */
   isReachable (timeoutMs?: number): Promise<boolean>
+  /**
+   * Hears the notifications of channels (NOTIFY), on PostgreSQL through a connection
+   * of its own, opened again a second after it is lost. onState says whether
+   * notifications are being heard: while they are not, some may be missed.
+   */
+  listen (channels: readonly string[], onNotification: (channel: string, payload: string) => void, onState: (listening: boolean) => void): Promise<Listening>
+  close (): Promise<void>
+}
+
+export interface Listening {
   close (): Promise<void>
 }
 
@@ -57,7 +67,51 @@ function openPostgres (url: string, options: DatabaseOptions): Database {
     db,
     engine: 'postgres',
     isReachable: (timeoutMs) => probe(db, timeoutMs),
+    listen: (channels, onNotification, onState) => listenOnPostgres(url, channels, onNotification, onState, options.logger),
     close: () => db.destroy(),
+  }
+}
+
+/** The application name of the connections that listen: an instance counts those of its database to know how many instances there are. */
+export const LISTENER_NAME = 'huimin listener'
+
+async function listenOnPostgres (url: string, channels: readonly string[], onNotification: (channel: string, payload: string) => void,
+  onState: (listening: boolean) => void, logger: Logger | undefined): Promise<Listening> {
+  let closed = false
+  let client: pg.Client | undefined
+  let retry: NodeJS.Timeout | undefined
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, application_name: LISTENER_NAME })
+    const lost = (error?: Error) => {
+      if (client !== next) return
+      client = undefined
+      onState(false)
+      if (error) logger?.warn({ err: error }, 'notification connection lost')
+      void next.end().catch(() => {})
+      if (!closed) retry = setTimeout(() => { void connect() }, 1000)
+    }
+    next.on('error', lost)
+    next.on('end', () => lost())
+    next.on('notification', (message) => { if (channels.includes(message.channel)) onNotification(message.channel, message.payload ?? '') })
+    client = next
+    try {
+      await next.connect()
+      for (const channel of channels) await next.query(`listen ${channel}`)
+      if (client === next && !closed) onState(true)
+    } catch (error) {
+      lost(error as Error)
+    }
+  }
+  await connect()
+  return {
+    close: async () => {
+      closed = true
+      clearTimeout(retry)
+      const last = client
+      client = undefined
+      onState(false)
+      await last?.end().catch(() => {})
+    },
   }
 }
 
@@ -69,6 +123,18 @@ async function openEmbedded (dataDir: string | undefined, loadDataDir: Blob | un
     db,
     engine: 'embedded',
     isReachable: (timeoutMs) => client.closed ? Promise.resolve(false) : probe(db, timeoutMs),
+    // One session: a notification is heard as the statement that commits it returns.
+    listen: async (channels, onNotification, onState) => {
+      const stops: Array<() => Promise<void>> = []
+      for (const channel of channels) stops.push(await client.listen(channel, (payload) => onNotification(channel, payload)))
+      onState(true)
+      return {
+        close: async () => {
+          onState(false)
+          for (const stop of stops) if (!client.closed) await stop()
+        },
+      }
+    },
     close: () => db.destroy(),
   }
 }

@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { sql } from 'kysely'
 import type { Acting } from '../domain/identity/acting.js'
 import type { TokenHolder } from '../domain/identity/actor.js'
 import { roleForbidden, tokenExpired, tokenInvalid, tokenMissing, tokenRevoked } from '../domain/identity/errors.js'
 import { findTokenHolder } from '../domain/identity/repo.js'
 import type { Role } from '../domain/identity/roles.js'
+import { TokenCache } from '../domain/identity/token-cache.js'
 import { hashToken, looksLikeToken } from '../domain/identity/tokens.js'
+import { LISTENER_NAME } from '../db/database.js'
 import { readAgainIfCut } from '../db/transaction.js'
 import { ProblemError } from '../http/problem.js'
 
@@ -13,6 +16,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The roles that may call the route; every /v1 route must declare them. */
     roles?: readonly Role[]
+  }
+  interface FastifyInstance {
+    /** The tokens this instance has looked up, kept for a few seconds. */
+    tokens: TokenCache
   }
   interface FastifyRequest {
     /** Who is acting, from the bearer token; null on public routes. */
@@ -37,6 +44,19 @@ export function actingOf (request: FastifyRequest): Acting {
  */
 export default fp(async function auth (app: FastifyInstance) {
   app.decorateRequest('acting', null)
+  const tokens = new TokenCache()
+  app.decorate('tokens', tokens)
+  const acknowledge = app.database.engine === 'postgres'
+    ? (payload: string) => {
+        sql`select pg_notify(${HEARD}, ${payload})`.execute(app.db).catch((error: unknown) => app.log.warn({ err: error }, 'token change not acknowledged'))
+      }
+    : () => {}
+  const listening = await app.database.listen([CHANGED, HEARD], (channel, payload) => {
+    if (channel === HEARD) return tokens.acknowledged(payload)
+    tokens.changed(payload)
+    acknowledge(payload)
+  }, (heard) => tokens.setListening(heard))
+  app.addHook('onClose', () => listening.close())
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/v1') && !route.config?.roles?.length) {
@@ -65,12 +85,47 @@ export default fp(async function auth (app: FastifyInstance) {
   })
 }, { name: 'auth', dependencies: ['database', 'clock', 'rate-limits'] })
 
+const CHANGED = 'huimin_tokens'
+const HEARD = 'huimin_tokens_heard'
+
+/**
+ * Makes a change to tokens, officers or partners (the trigger notify_token_change
+ * announces it with payload, the row's id) and answers once every instance of the
+ * database has said it heard it, so that none takes a token from its cache after.
+ * The instances are counted by their listening connections; one that does not answer
+ * within two seconds (it died meanwhile) is not waited for longer.
+ */
+export async function changingTokens<T> (app: FastifyInstance, payload: string, change: () => Promise<T>): Promise<T> {
+  const acknowledgements = app.tokens.expect(payload)
+  let result: T
+  try {
+    result = await change()
+  } finally {
+    app.tokens.forget()
+  }
+  if (app.database.engine === 'postgres') {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ${LISTENER_NAME}`.execute(app.db)
+    await acknowledgements.until(rows[0]!.n)
+  } else {
+    await acknowledgements.until(0)
+  }
+  return result
+}
+
 async function authenticate (app: FastifyInstance, header: string | undefined): Promise<TokenHolder> {
   const match = /^Bearer +(\S+)$/i.exec(header ?? '')
   if (!match) throw tokenMissing()
   const token = match[1]!
-  const holder = looksLikeToken(token) ? await readAgainIfCut(() => findTokenHolder(app.db, hashToken(token))) : undefined
-  if (!holder) throw tokenInvalid()
+  if (!looksLikeToken(token)) throw tokenInvalid()
+  const hash = hashToken(token)
+  const key = hash.toString('base64')
+  let holder = app.tokens.get(key)
+  if (!holder) {
+    const since = app.tokens.current
+    holder = await readAgainIfCut(() => findTokenHolder(app.db, hash))
+    if (!holder) throw tokenInvalid()
+    app.tokens.keep(key, holder, since)
+  }
   if (holder.status === 'revoked') throw tokenRevoked()
   if (holder.expired) throw tokenExpired()
   return holder.actor

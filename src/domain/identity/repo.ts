@@ -8,6 +8,7 @@ export interface TokenLookup {
   actor: TokenHolder
   status: 'active' | 'revoked'
   expired: boolean
+  expiresAt: Date
 }
 
 /**
@@ -19,7 +20,7 @@ export async function findTokenHolder (db: Kysely<DB>, tokenHash: Buffer): Promi
     .leftJoin('officers as o', 'o.id', 't.officer_id')
     .leftJoin('partners as p', 'p.id', 't.partner_id')
     .select([
-      't.id as token_id', 't.status', sql<boolean>`t.expires_at <= now()`.as('expired'),
+      't.id as token_id', 't.status', 't.expires_at', sql<boolean>`t.expires_at <= now()`.as('expired'),
       'o.id as officer_id', 'o.name as officer_name', 'o.roles', 'o.region_code as officer_region',
       'p.id as partner_id', 'p.name as partner_name', 'p.programs', 'p.region_code as partner_region', 'p.rate_limit_per_minute',
     ])
@@ -29,7 +30,7 @@ export async function findTokenHolder (db: Kysely<DB>, tokenHash: Buffer): Promi
   const actor: TokenHolder = row.officer_id
     ? { kind: 'officer', id: row.officer_id, name: row.officer_name!, roles: row.roles as Role[], regionCode: row.officer_region!, tokenId: row.token_id, programs: [] }
     : { kind: 'partner', id: row.partner_id!, name: row.partner_name!, roles: ['partner'], regionCode: row.partner_region!, tokenId: row.token_id, programs: row.programs ?? [], rateLimitPerMinute: row.rate_limit_per_minute ?? undefined }
-  return { actor, status: row.status, expired: Boolean(row.expired) }
+  return { actor, status: row.status, expired: Boolean(row.expired), expiresAt: row.expires_at }
 }
 
 export function insertOfficer (db: Kysely<DB>, officer: { name: string, roles: string[], regionCode: string }) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
-import { actingOf } from '../../plugins/auth.js'
+import { actingOf, changingTokens } from '../../plugins/auth.js'
 import { ROLES } from './roles.js'
 import {
   idOf, IssuedToken, Officer, OfficerCreate, OfficerListQuery, OfficerPage, Partner, PartnerCreate, TokenRequest,
@@ -103,7 +103,9 @@ export default async function identityRoutes (app: FastifyInstance) {
       response: { 204: Type.Null({ description: 'Revoked.' }), ...problemResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
-    await revokeToken(app.db, actingOf(request), request.params.id)
+    // Answered once every instance has heard of the revocation, so that no instance
+    // takes the token from its cache after this answer.
+    await changingTokens(app, request.params.id, () => revokeToken(app.db, actingOf(request), request.params.id))
     return reply.code(204).send()
   })
 }

@@ -58,6 +58,27 @@ export function membersOf (db: Kysely<DB>, householdIds: string[]) {
     .execute()
 }
 
+/**
+ * A household of the scope with its members, in one statement: a row per member (one
+ * row with no member for a household without any), the household's fields beside.
+ */
+export async function findHouseholdWithMembers (db: Kysely<DB>, id: string, scope: string) {
+  const rows = await db.selectFrom('households as h')
+    .leftJoin('persons as p', 'p.household_id', 'h.id')
+    .selectAll('p')
+    .select(['h.id as h_id', 'h.region_code as h_region_code', 'h.hukou_type as h_hukou_type', 'h.address as h_address', 'h.version as h_version'])
+    .where('h.id', '=', id)
+    .where(inSubtree('h.region_code', scope))
+    .orderBy(sql`array_position(array['head', 'spouse', 'parent', 'child', 'other'], p.relationship)`)
+    .orderBy('p.birth_date').orderBy('p.id')
+    .execute()
+  const first = rows[0]
+  if (!first) return undefined
+  const household = { id: first.h_id, region_code: first.h_region_code, hukou_type: first.h_hukou_type, address: first.h_address, version: first.h_version }
+  const members = rows.filter((row) => row.id !== null).map(({ h_id, h_region_code, h_hukou_type, h_address, h_version, ...person }) => person as Selectable<PersonsTable>)
+  return { household, members }
+}
+
 /** A person whose household is in the scope. */
 export function findPerson (db: Kysely<DB>, id: string, scope: string, lock = false) {
   const query = db.selectFrom('persons').selectAll('persons')

@@ -19,7 +19,7 @@ import { readIdNumber } from './id-number.js'
 import { auditedPerson, checkPersonFacts, personValues, sealIdNumber, toPerson } from './people.js'
 import { maskName, type PiiVault } from './pii.js'
 import {
-  childrenOf, descendsFrom, findHousehold, findPerson, insertHousehold, insertPersons, listHouseholds, livingHeadsOf, membersOf, personsByIdNumber,
+  childrenOf, descendsFrom, findHousehold, findHouseholdWithMembers, findPerson, insertHousehold, insertPersons, listHouseholds, livingHeadsOf, membersOf, personsByIdNumber,
   updateHousehold, updatePerson, type HouseholdRow, type PersonRow,
 } from './repo.js'
 import type { Household, HouseholdCreate, HouseholdPatch, MemberCreate, Person, PersonPatch } from './schemas.js'
@@ -101,9 +101,9 @@ export async function createHousehold (registry: Registry, acting: Acting, input
 }
 
 export async function getHousehold (registry: Registry, acting: Acting, id: string): Promise<Household> {
-  const household = await findHousehold(registry.db, id, acting.scope)
-  if (!household) throw householdNotFound(id)
-  return householdView(household, await membersOf(registry.db, [id]), registry.vault, acting.actor)
+  const found = await findHouseholdWithMembers(registry.db, id, acting.scope)
+  if (!found) throw householdNotFound(id)
+  return householdView(found.household, found.members, registry.vault, acting.actor)
 }
 
 export async function listHouseholdsIn (registry: Registry, acting: Acting, query: { region?: string, hukouType?: string, name?: string, limit: number, cursor?: string }) {
