@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # Build: compile TypeScript with the full dependency set.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY migrations ./migrations
 RUN npm run build
 
 # Runtime: production dependencies and the compiled code only, as the unprivileged node user.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -21,7 +21,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY schemas ./schemas
-RUN mkdir -p /data && chown node:node /data
+# The command line as `huimin` (package.json "bin"): docker compose exec api huimin create-admin --name NAME
+RUN chmod 0755 dist/src/cli/index.js && ln -s /app/dist/src/cli/index.js /usr/local/bin/huimin \
+ && mkdir -p /data && chown node:node /data && chmod 0700 /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

@@ -16,25 +16,44 @@ export async function call (service: Service, method: string, path: string, body
   return { status: response.status, body: await response.json().catch(() => ({})) as Record<string, unknown> }
 }
 
+/** How often a job is asked about; how often a line is printed at least, without a terminal. */
+export interface FollowOptions { pollMs?: number, lineEveryMs?: number, now?: () => number }
+
 /**
- * Follows a job until it finishes: a progress bar on a terminal, a line per change
- * otherwise. Answers the finished job.
+ * Follows a job until it finishes: a progress bar on a terminal, moving as the job
+ * reports rows done; otherwise plain lines (`4500/9000 rows (50%)`) at every tenth of
+ * the way and at least every 5 s while it moves, and the last one. Answers the
+ * finished job.
  */
-export async function followJob<Result> (service: Service, started: Job<Result>, label: string, unit: string): Promise<Job<Result>> {
+export async function followJob<Result> (service: Service, started: Job<Result>, label: string, unit: string, options: FollowOptions = {}): Promise<Job<Result>> {
   const out = service.out ?? process.stdout
+  const pollMs = options.pollMs ?? 500
+  const lineEveryMs = options.lineEveryMs ?? 5000
+  const now = options.now ?? Date.now
   let job = started
-  const bar = out.isTTY ? new SingleBar({ format: `${label} |{bar}| {value}/{total} ${unit}`, hideCursor: true }, Presets.shades_classic) : undefined
-  bar?.start(1, 0)
+  const bar = out.isTTY ? new SingleBar({ format: `${label} |{bar}| {value}/{total} ${unit}`, hideCursor: true, stream: out }, Presets.shades_classic) : undefined
+  bar?.start(job.total ?? 1, job.done)
   let shown = ''
+  let shownTenth = -1
+  let shownAt = now()
+  const line = (force: boolean) => {
+    if (!job.total) return
+    const progress = `${job.done}/${job.total}`
+    const tenth = Math.floor((job.done / job.total) * 10)
+    if (progress === shown || (!force && tenth === shownTenth && now() - shownAt < lineEveryMs)) return
+    shown = progress
+    shownTenth = tenth
+    shownAt = now()
+    out.write(`${progress} ${unit} (${Math.floor((job.done / job.total) * 100)}%)\n`)
+  }
   while (job.status === 'queued' || job.status === 'running') {
-    await sleep(500)
+    await sleep(pollMs)
     job = (await call(service, 'GET', `/v1/jobs/${job.id}`)).body as unknown as Job<Result>
     if (bar) {
       bar.setTotal(job.total ?? 1)
       bar.update(job.done)
-    } else if (job.total && `${job.done}/${job.total}` !== shown) {
-      shown = `${job.done}/${job.total}`
-      out.write(`${shown} ${unit}\n`)
+    } else {
+      line(job.status !== 'queued' && job.status !== 'running')
     }
   }
   bar?.stop()

@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises'
+import { chmod, readdir } from 'node:fs/promises'
+import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { lockDataDir, type DataDirLock } from './data-dir-lock.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { typeParsers } from './type-parsers.js'
 import type { DB } from './types.js'
@@ -18,6 +20,10 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | undefined
   poolSize?: number
   logger?: Logger
+  /** The data directory's lock, already taken (the server takes it before anything slow); without it openDatabase takes it. */
+  lock?: DataDirLock
+  /** What this process is, as the lock names it to another that finds the directory held. */
+  command?: string
 }
 
 /** The one database handle the service uses, whichever engine is underneath. */
@@ -40,7 +46,7 @@ export interface Listening {
 }
 
 export async function openDatabase (options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openEmbedded(options.dataDir, options.loadDataDir)
+  return options.url ? openPostgres(options.url, options) : openEmbedded(options)
 }
 
 function openPostgres (url: string, options: DatabaseOptions): Database {
@@ -115,9 +121,23 @@ async function listenOnPostgres (url: string, channels: readonly string[], onNot
   }
 }
 
-async function openEmbedded (dataDir: string | undefined, loadDataDir: Blob | undefined): Promise<Database> {
-  if (dataDir) await mkdir(dataDir, { recursive: true })
-  const client = await PGlite.create(dataDir, { parsers: typeParsers, ...(loadDataDir ? { loadDataDir } : {}) })
+async function openEmbedded ({ dataDir, loadDataDir, lock, command }: DatabaseOptions): Promise<Database> {
+  const options = { parsers: typeParsers, ...(loadDataDir ? { loadDataDir } : {}) }
+  if (!dataDir) return embedded(await PGlite.create(options))
+  const held = lock ?? await lockDataDir(dataDir, { command: command ?? 'huimin' })
+  try {
+    const client = await PGlite.create(dataDir, options)
+    // PGlite unpacks a new cluster's files readable and writable by anyone (0666); the
+    // files it makes later follow PostgreSQL's own 0600.
+    await makePrivate(dataDir)
+    return embedded(client, held)
+  } catch (error) {
+    held.release()
+    throw error
+  }
+}
+
+function embedded (client: PGlite, lock?: DataDirLock): Database {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) })
   return {
     db,
@@ -135,7 +155,23 @@ async function openEmbedded (dataDir: string | undefined, loadDataDir: Blob | un
         },
       }
     },
-    close: () => db.destroy(),
+    close: async () => {
+      try {
+        await db.destroy()
+      } finally {
+        lock?.release()
+      }
+    },
+  }
+}
+
+/** Directories 0700 and files 0600 under dir, dir included: the data is the service user's alone. */
+export async function makePrivate (dir: string): Promise<void> {
+  await chmod(dir, 0o700)
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name)
+    if (entry.isDirectory()) await chmod(file, 0o700)
+    else if (entry.isFile()) await chmod(file, 0o600)
   }
 }
 

@@ -1,40 +1,9 @@
-import { spawn } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { emptyServerDatabase, serverUrl, testConfig } from '../helper.js'
-
-const root = path.resolve(import.meta.dirname, '../..')
-
-interface Run { code: number | null, stdout: string, stderr: string }
-
-/** Starts `npm start`'s entry point with the given environment; resolves when the process exits. */
-function startServer (env: Record<string, string>, whileRunning?: (address: string) => Promise<void>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    let started = false
-    child.stderr.on('data', (chunk) => { stderr += chunk })
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)
-      if (listening && !started) {
-        started = true
-        ;(whileRunning ? whileRunning(listening[1]!) : Promise.resolve())
-          .catch(reject)
-          .finally(() => child.kill('SIGTERM'))
-      }
-    })
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { startServer } from './start.js'
 
 t.test('a bad environment value stops the start with one line naming it', async (t) => {
   for (const [variable, value] of [['PORT', 'abc'], ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://somewhere/db']] as const) {
@@ -53,7 +22,7 @@ t.test('PII_KEY is required with DATABASE_URL', async (t) => {
   t.match(run.stderr, /PII_KEY is required/)
 })
 
-t.test('a new database is prepared and announced once; the process drains and exits on SIGTERM', async (t) => {
+t.test('a new database is prepared and its administrator announced once; every start prints the docs URL; the process drains and exits on SIGTERM', async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'huimin-boot-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const env: Record<string, string> = { DATA_DIR: dataDir }
@@ -76,7 +45,17 @@ t.test('a new database is prepared and announced once; the process drains and ex
   else t.match(first.stdout, /shown only this once.*\nhm_[A-Za-z0-9_-]{43}\n/, 'on the embedded engine it prints a one-time admin token')
   const second = await startServer(env, check)
   t.equal(second.code, 0)
-  t.notMatch(second.stdout, /API reference/, 'a later start does not announce again')
+  t.match(second.stdout, /API reference: http:\/\/127\.0\.0\.1:\d+\/docs/, 'a later start prints the docs URL too')
+  t.notMatch(second.stdout, /shown only this once|create-admin/, 'but does not announce a new database again')
   t.notMatch(second.stdout, /hm_[A-Za-z0-9_-]{43}/, 'nor print a token')
+  if (!serverUrl) {
+    const open: string[] = []
+    for (const entry of [{ parentPath: path.dirname(dataDir), name: path.basename(dataDir) }, ...await readdir(dataDir, { withFileTypes: true, recursive: true })]) {
+      const file = path.join(entry.parentPath, entry.name)
+      const mode = (await stat(file)).mode & 0o777
+      if (mode & 0o077) open.push(`${mode.toString(8)} ${path.relative(dataDir, file) || '.'}`)
+    }
+    t.same(open, [], 'every file and directory of the embedded engine is private to its user (0600 / 0700)')
+  }
   t.match(second.stdout, /shutting down: draining requests/)
 })

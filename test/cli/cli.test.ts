@@ -53,6 +53,19 @@ t.test('verify-audit answers valid with exit 0', async (t) => {
   t.match(run.stdout, /valid: nothing was altered or removed/)
 })
 
+t.test('verify-audit exits 1 only for a broken trail: a command that cannot run exits 4', async (t) => {
+  const run = await cli({ ...env, LOG_LEVEL: 'loud' }, 'verify-audit')
+  t.equal(run.code, 4)
+  t.match(run.stderr, /^huimin: configuration: LOG_LEVEL is invalid/)
+})
+
+t.test('--help prints the usage, the huimin command and the exit codes', async (t) => {
+  const run = await cli(env, '--help')
+  t.equal(run.code, 0)
+  t.match(run.stdout, /^Usage: huimin <command>/)
+  t.match(run.stdout, /Exit codes: 0 done; 1 the answer is no[\s\S]*3 the embedded\sdatabase is in use/)
+})
+
 t.test('an unknown command prints the usage and exits 2', async (t) => {
   const run = await cli(env, 'frobnicate')
   t.equal(run.code, 2)

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { sql } from 'kysely'
 import t from 'tap'
 import { build } from '../../src/app.js'
 import { apiOf, districtAdmin, testConfig, testDatabase } from '../helper.js'
@@ -57,4 +58,30 @@ t.test('screen starts a screening on the service, follows it and says where the 
   const incomplete = await cli('screen', 'RURAL_REWARD', '--year', '2012')
   t.equal(incomplete.code, 2)
   t.match(incomplete.stderr, /screen needs PROGRAM, --region CODE, --year YEAR/)
+})
+
+t.test('an import\'s progress moves as its chunks are written, and without a terminal the command prints lines as it goes', async (t) => {
+  // Every change of a job's progress, as the database sees it.
+  await sql`create table progress_seen (job_id uuid, done integer, total integer)`.execute(database.db)
+  await sql`
+    create function record_progress() returns trigger language plpgsql as $$
+    begin
+      insert into progress_seen values (new.id, new.done, new.total);
+      return new;
+    end $$`.execute(database.db)
+  await sql`create trigger record_progress after update on jobs for each row execute function record_progress()`.execute(database.db)
+  t.teardown(async () => {
+    await sql`drop trigger record_progress on jobs`.execute(database.db)
+    await sql`drop function record_progress`.execute(database.db)
+    await sql`drop table progress_seen`.execute(database.db)
+  })
+  const file = path.join(dir, 'many.ndjson')
+  // A row that cannot be read, then 300 households: chunks of 100 (a twentieth, not under 100).
+  await writeFile(file, ['nonsense', ...Array.from({ length: 300 }, (_, index) => JSON.stringify(couple('420102.001.001', 1000 + index)))].join('\n'))
+  const run = await cli('import-households', file)
+  t.equal(run.code, 0, run.stderr)
+  t.match(run.stdout, /imported 900 persons in 300 households; 0 already registered; 1 rows refused/)
+  t.match(run.stdout, /^301\/301 rows \(100%\)$/m, 'the last progress line')
+  const seen = await sql<{ done: number }>`select distinct done from progress_seen where total = 301 order by done`.execute(database.db)
+  t.same(seen.rows.map(({ done }) => done), [0, 1, 101, 201, 301], 'the refused row, then each chunk of 100 households as it is written')
 })

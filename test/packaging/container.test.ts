@@ -40,3 +40,37 @@ t.test('docker compose runs PostgreSQL 15 with a volume and starts the service o
     t.ok(variable in ConfigSchema.properties, `${variable} is a setting the service reads`)
   }
 })
+
+t.test('the command line is `huimin` in the image: package.json "bin", a shebang, and a link on PATH in the runtime stage', async (t) => {
+  const pkg = JSON.parse(await read('package.json')) as { bin?: Record<string, string>, scripts: Record<string, string> }
+  const tsconfig = JSON.parse(await read('tsconfig.json')) as { compilerOptions: { outDir: string } }
+  const compiled = `${tsconfig.compilerOptions.outDir}/src/cli/index.js`
+  t.same(pkg.bin, { huimin: compiled }, 'package.json names the compiled entry point')
+  t.equal(pkg.scripts.cli, 'tsx src/cli/index.ts', 'npm run cli from a clone is unchanged')
+  t.equal((await read('src/cli/index.ts')).split('\n')[0], '#!/usr/bin/env node', 'the entry point runs as a program (tsc keeps the line)')
+  const dockerfile = await read('Dockerfile')
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '))
+  const workdir = /^WORKDIR (\S+)$/m.exec(runtime)?.[1]
+  t.equal(workdir, '/app')
+  t.match(runtime, new RegExp(`chmod 0?755 ${compiled.replace(/[./]/g, '\\$&')}`), 'the compiled entry point is executable')
+  t.match(runtime, new RegExp(`ln -s ${workdir}/${compiled.replace(/[./]/g, '\\$&')} /usr/local/bin/huimin`), 'and linked onto PATH as huimin')
+  t.ok(runtime.indexOf('/usr/local/bin/huimin') < runtime.search(/^USER /m), 'by root, before the stage drops to its user')
+  const compose = parse(await read('docker-compose.yml')) as { services: Record<string, { build?: string }> }
+  const service = Object.entries(compose.services).find(([, each]) => each.build === '.')![0]
+  for (const doc of ['README.md', 'docs/operations.md']) {
+    const text = await read(doc)
+    t.match(text, `docker compose exec ${service} huimin create-admin --name`, `${doc} shows the command in the container`)
+    t.match(text, 'npm run --silent cli -- create-admin --name', `${doc} shows it from a clone`)
+  }
+})
+
+t.test('Node 24 LTS is the target: engines, both image stages, CI and the README', async (t) => {
+  const pkg = JSON.parse(await read('package.json')) as { engines: { node: string } }
+  t.equal(pkg.engines.node, '>=24')
+  const stages = (await read('Dockerfile')).match(/^FROM \S+/gm) ?? []
+  t.same(stages.map((line) => /^FROM node:(\d+)-/.exec(line)?.[1]), stages.map(() => '24'), 'every stage is built on node:24')
+  const ci = await read('.ci/run')
+  t.match(ci, /npx -y node@24 /, 'CI fetches Node 24 from the npm registry')
+  t.match(ci, /node --version.*v24\./, 'and checks that the suites run on it')
+  t.match(await read('README.md'), /Node\.js 24/, 'the README says which Node')
+})

@@ -126,7 +126,7 @@ t.test('a household the database refuses is reported by its row, and the rest of
 })
 
 t.test('a job stopped half-way says how far it got, and the same file again completes it without duplicates', async (t) => {
-  // The database drops the import's connection at the first household of the second chunk.
+  // The database drops the import's connection at household 2001, the first of a chunk (2500 households go in chunks of 125).
   await sql`
     create function stop_import() returns trigger language plpgsql as $$
     begin
@@ -141,7 +141,7 @@ t.test('a job stopped half-way says how far it got, and the same file again comp
   t.equal(stopped.status, 'failed')
   t.equal(stopped.error, 'the import stopped at row 2001, with 2000 of 2500 households written: the database connection was lost. '
     + 'Import the same file again to finish it: the households already written are skipped.')
-  t.equal(await persons(), before + 2000 * 3, 'the first chunk is in')
+  t.equal(await persons(), before + 2000 * 3, 'the chunks before it are in')
 
   await sql`drop trigger stop_import on households`.execute(db)
   const finished = await importFile('application/x-ndjson', file)

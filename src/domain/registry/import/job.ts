@@ -17,8 +17,15 @@ import { insertPersons, personsByIdNumber } from '../repo.js'
 import type { HouseholdCreate } from '../schemas.js'
 import { householdFaults, locate, readCsv, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
 
-/** Households per transaction: a failure loses at most one chunk, which a rerun completes. */
-const CHUNK = 2000
+/**
+ * Households per transaction: a failure loses at most one chunk, which a rerun
+ * completes. At most 2000 (fewer statements for a large file), and for a smaller file
+ * a twentieth of it (not under 100), so that the job's progress moves in steps of
+ * about 5% as chunks are written.
+ */
+export function chunkSize (households: number): number {
+  return Math.min(2000, Math.max(100, Math.ceil(households / 20)))
+}
 
 export const ImportInput = Type.Object({
   format: Type.Enum(['csv', 'ndjson']),
@@ -52,9 +59,11 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
   const { accepted, skipped } = await acceptable(db, input.format, indexOf, job.region_code, await acting.clock.today(), read, errors)
   let inserted = 0
   let done = total - accepted.reduce((sum, item) => sum + item.rows.length, 0)
+  if (done > 0) await progress(done, total) // the rows refused or already registered
   let households = 0
   const chunks: Accepted[][] = []
-  for (let start = 0; start < accepted.length; start += CHUNK) chunks.push(accepted.slice(start, start + CHUNK))
+  const chunk = chunkSize(accepted.length)
+  for (let start = 0; start < accepted.length; start += chunk) chunks.push(accepted.slice(start, start + chunk))
   // The rows of the next chunk (encrypting its ID numbers) are built while the
   // database writes the current one: Node's core and PostgreSQL's work at once.
   let next = chunks.length > 0 ? await prepareChunk(vault, indexOf, chunks[0]!) : undefined
