@@ -11,7 +11,7 @@ export const HukouType = Type.Enum(['agricultural', 'rural_resident', 'non_agric
 export const Sex = Type.Enum(['male', 'female'], { description: 'Sex, as the ID number states it.' })
 export const Relationship = Type.Enum(['head', 'spouse', 'child', 'parent', 'other'], { description: 'Relationship to the head of the household.' })
 
-const idNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character national ID number (GB 11643-1999).' })
+const idNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character national ID number (GB 11643-1999), kept normalised: spaces around it trimmed, full-width characters and a lower-case x accepted, a 15-digit first-generation number converted.' })
 
 const memberFields = {
   name: Type.String({ minLength: 1, maxLength: 50, description: 'Full name.' }),
@@ -95,7 +95,7 @@ export const HouseholdListQuery = Type.Object({
 }, { additionalProperties: false })
 
 export const PersonLookupQuery = Type.Object({
-  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The whole ID number to look up.' }),
+  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The whole ID number to look up, 18 or 15 digits, normalised as when recorded.' }),
 }, { additionalProperties: false })
 
 export type MemberCreate = Static<typeof MemberCreate>

@@ -9,7 +9,7 @@ import type { Acting } from '../../identity/acting.js'
 import { defineJob, JobFailure } from '../../jobs/define.js'
 import { inSubtree } from '../../regions/scope.js'
 import {
-  checkFamily, checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, provisionalHousehold, withIds,
+  checkFamily, checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, provisionalHousehold, withIds, withNormalisedIdNumbers,
 } from '../household-rules.js'
 import { auditedPerson, personValues, type PersonInsert } from '../people.js'
 import type { PiiVault } from '../pii.js'
@@ -106,18 +106,20 @@ async function acceptable (
   const checked: Accepted[] = []
   for (const item of read) {
     if ('faults' in item) { errors.push(...item.faults); continue }
+    let household: HouseholdCreate
     try {
-      checkHousehold(item.household, '', today)
+      household = { ...item.household, members: withNormalisedIdNumbers(item.household.members, '/members') }
+      checkHousehold(household, '', today)
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error
       refuse(item.rows, error.errors?.[0]?.path ?? '/members', error.message)
       continue
     }
-    if (!places.has(item.household.regionCode)) {
+    if (!places.has(household.regionCode)) {
       refuse(item.rows, '/regionCode', 'not a village or hamlet in your region')
       continue
     }
-    checked.push({ rows: item.rows, household: item.household })
+    checked.push({ rows: item.rows, household })
   }
 
   const visibleParents = await personsInScope(db, namedParents(checked.flatMap(({ household }) => household.members)), scope)
