@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { calendarDate } from '../../http/formats.js'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { uuid } from '../identity/schemas.js'
+import { Job } from '../jobs/schemas.js'
 import { regionCode } from '../regions/schemas.js'
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) =>
@@ -164,3 +165,22 @@ export type PersonEventCreate = Static<typeof PersonEventCreate>
 export type PersonEvent = Static<typeof PersonEvent>
 export type BankAccountSet = Static<typeof BankAccountSet>
 export type BankAccount = Static<typeof BankAccount>
+
+export const ImportResult = Type.Object({
+  format: Type.Enum(['csv', 'ndjson'], { description: 'The file\'s format, from its content type.' }),
+  encoding: Type.Enum(['utf-8', 'gb18030'], { description: 'The text encoding the file was read in: as its charset said, or UTF-8 if its bytes are UTF-8 and GB18030 (GBK) otherwise.' }),
+  inserted: Type.Integer({ description: 'Persons inserted.' }),
+  households: Type.Integer({ description: 'Households inserted.' }),
+  skipped: Type.Integer({ description: 'Persons skipped because their household\'s living members are all registered already.' }),
+  errors: Type.Array(Type.Object({
+    row: Type.Integer({ description: 'The row (CSV, counted from 1 after the header) or line (NDJSON) at fault.' }),
+    message: Type.String({ description: 'The column or field and the rule it breaks; never the value.' }),
+  }, { additionalProperties: false }), { description: 'Rows refused, in row order.' }),
+}, { $id: 'ImportResult', additionalProperties: false, description: 'The result of an import.households job.' })
+
+export type ImportResult = Static<typeof ImportResult>
+
+export const ImportJob = Type.Object({
+  ...Job.properties,
+  result: Type.Optional(Type.Ref('ImportResult', { description: 'What the import did; present once it succeeded.' })),
+}, { $id: 'ImportJob', additionalProperties: false, description: 'An import.households job, and how far it is.' })

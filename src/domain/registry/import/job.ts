@@ -14,14 +14,17 @@ import {
 import { auditedPerson, personValues, type PersonInsert } from '../people.js'
 import type { PiiVault } from '../pii.js'
 import { insertPersons, personsByIdNumber } from '../repo.js'
-import type { HouseholdCreate } from '../schemas.js'
-import { householdFaults, locate, readCsv, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
+import type { HouseholdCreate, ImportResult } from '../schemas.js'
+import { readCsv } from './csv.js'
+import { householdFaults, locate, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
 
 /** Households per transaction: a failure loses at most one chunk, which a rerun completes. */
 const CHUNK = 2000
 
 export const ImportInput = Type.Object({
   format: Type.Enum(['csv', 'ndjson']),
+  /** The encoding the route read the upload's text in (the payload holds it as UTF-8); a job queued before it was recorded read UTF-8. */
+  encoding: Type.Optional(Type.Enum(['utf-8', 'gb18030'])),
   /** The key the upload (the job's payload) is encrypted with. */
   keyId: Type.String(),
   bytes: Type.Integer({ minimum: 0 }),
@@ -74,7 +77,8 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
   }
   // The upload holds ID numbers: it is not kept once read.
   await db.updateTable('jobs').set({ payload: null }).where('id', '=', job.id).execute()
-  return { inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  const result: ImportResult = { format: input.format, encoding: input.encoding ?? 'utf-8', inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  return result
 })
 
 /**
