@@ -38,4 +38,4 @@ export const eventTypeMismatch = defineFieldProblem(422, 'event_type_mismatch', 
 
 export const importEmpty = defineProblem(400, 'import_empty', () => 'The file is empty.')
 export const importEncoding = defineProblem(400, 'import_encoding', (detail: string) => detail)
-export const importMediaType = defineProblem(415, 'unsupported_media_type', () => 'Send the file as text/csv or application/x-ndjson.')
+export const importMediaType = defineProblem(415, 'unsupported_media_type', () => 'Send the file as text/csv, application/x-ndjson or an .xlsx workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).')

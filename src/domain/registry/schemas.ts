@@ -167,8 +167,8 @@ export type BankAccountSet = Static<typeof BankAccountSet>
 export type BankAccount = Static<typeof BankAccount>
 
 export const ImportResult = Type.Object({
-  format: Type.Enum(['csv', 'ndjson'], { description: 'The file\'s format, from its content type.' }),
-  encoding: Type.Enum(['utf-8', 'gb18030'], { description: 'The text encoding the file was read in: as its charset said, or UTF-8 if its bytes are UTF-8 and GB18030 (GBK) otherwise.' }),
+  format: Type.Enum(['csv', 'ndjson', 'xlsx'], { description: 'The file\'s format, from its content type.' }),
+  encoding: Type.Union([Type.Enum(['utf-8', 'gb18030']), Type.Null()], { description: 'The text encoding the file was read in: as its charset said, or UTF-8 if its bytes are UTF-8 and GB18030 (GBK) otherwise; null for a workbook, which says its own.' }),
   inserted: Type.Integer({ description: 'Persons inserted.' }),
   households: Type.Integer({ description: 'Households inserted.' }),
   skipped: Type.Integer({ description: 'Persons skipped because their household\'s living members are all registered already.' }),

@@ -18,7 +18,7 @@ export type ImportedHousehold =
   | { rows: number[], household: HouseholdBody }
   | { rows: number[], faults: RowError[] }
 
-export type ImportFormat = 'csv' | 'ndjson'
+export type ImportFormat = 'csv' | 'ndjson' | 'xlsx'
 
 // The same validator set-up as the API's, so a file says no more and no less than a request.
 const ajv = requestAjv({ coerceTypes: false })

@@ -16,15 +16,16 @@ import type { PiiVault } from '../pii.js'
 import { insertPersons, personsByIdNumber } from '../repo.js'
 import type { HouseholdCreate, ImportResult } from '../schemas.js'
 import { readCsv } from './csv.js'
+import { readXlsx } from './xlsx.js'
 import { householdFaults, locate, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
 
 /** Households per transaction: a failure loses at most one chunk, which a rerun completes. */
 const CHUNK = 2000
 
 export const ImportInput = Type.Object({
-  format: Type.Enum(['csv', 'ndjson']),
+  format: Type.Enum(['csv', 'ndjson', 'xlsx']),
   /** The encoding the route read the upload's text in (the payload holds it as UTF-8); a job queued before it was recorded read UTF-8. */
-  encoding: Type.Optional(Type.Enum(['utf-8', 'gb18030'])),
+  encoding: Type.Optional(Type.Union([Type.Enum(['utf-8', 'gb18030']), Type.Null()])),
   /** The key the upload (the job's payload) is encrypted with. */
   keyId: Type.String(),
   bytes: Type.Integer({ minimum: 0 }),
@@ -40,8 +41,8 @@ export const ImportInput = Type.Object({
  * the file.
  */
 export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, async ({ job, input, db, acting, vault, progress }) => {
-  const text = vault.decrypt(job.payload!, input.keyId)
-  const read = input.format === 'csv' ? readCsv(text) : readNdjson(text)
+  const read = input.format === 'xlsx' ? await readXlsx(vault.decryptBytes(job.payload!, input.keyId))
+    : input.format === 'csv' ? readCsv(vault.decrypt(job.payload!, input.keyId)) : readNdjson(vault.decrypt(job.payload!, input.keyId))
   const total = read.reduce((sum, item) => sum + item.rows.length, 0)
   await progress(0, total)
 
@@ -77,7 +78,7 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
   }
   // The upload holds ID numbers: it is not kept once read.
   await db.updateTable('jobs').set({ payload: null }).where('id', '=', job.id).execute()
-  const result: ImportResult = { format: input.format, encoding: input.encoding ?? 'utf-8', inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  const result: ImportResult = { format: input.format, encoding: input.encoding === undefined ? 'utf-8' : input.encoding, inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
   return result
 })
 
