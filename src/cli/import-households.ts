@@ -4,7 +4,10 @@ import { call, followJob, type Job, type Service } from './follow-job.js'
 
 interface ImportResult { inserted: number, households: number, skipped: number, errors: Array<{ row: number, message: string }> }
 
-const TYPES: Record<string, string> = { '.csv': 'text/csv', '.ndjson': 'application/x-ndjson', '.jsonl': 'application/x-ndjson' }
+const TYPES: Record<string, string> = {
+  '.csv': 'text/csv', '.ndjson': 'application/x-ndjson', '.jsonl': 'application/x-ndjson',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+}
 
 /**
  * Uploads a file to a running service's POST /v1/imports/households and follows the
@@ -15,7 +18,7 @@ export async function importHouseholdsCommand (file: string, service: Service): 
   const out = service.out ?? process.stdout
   const type = TYPES[extname(file).toLowerCase()]
   if (!type) {
-    process.stderr.write(`cannot tell the format of ${file}: name it .csv, .ndjson or .jsonl\n`)
+    process.stderr.write(`cannot tell the format of ${file}: name it .csv, .xlsx, .ndjson or .jsonl\n`)
     return 2
   }
   const upload = await call(service, 'POST', '/v1/imports/households', { type, data: await readFile(file) })

@@ -24,7 +24,7 @@ Commands:
   worker                     run queued jobs (imports, screenings …) without serving HTTP, until SIGTERM;
                              for PostgreSQL deployments that keep jobs off the instances serving requests
   verify-audit               recompute the audit trail; exit 1 and name the first broken row if it was altered
-  import-households FILE     upload a .csv or .ndjson file to a running service and follow the import
+  import-households FILE     upload a .csv, .xlsx or .ndjson file to a running service and follow the import
                              (HUIMIN_URL, default http://127.0.0.1:3000, and HUIMIN_TOKEN, or --url and --token)
   screen PROGRAM --region CODE --year YEAR
                              screen a region for a programme's candidates on a running service and follow the job

@@ -38,7 +38,7 @@ t.test('a file of unknown format or a refused upload is a clear failure', async 
   await writeFile(odd, 'x')
   const unknown = await cli('import-households', odd)
   t.equal(unknown.code, 2)
-  t.match(unknown.stderr, /\.csv, \.ndjson or \.jsonl/)
+  t.match(unknown.stderr, /\.csv, \.xlsx, \.ndjson or \.jsonl/)
   const empty = path.join(dir, 'empty.csv')
   await writeFile(empty, '')
   const refused = await cli('import-households', empty)

@@ -60,6 +60,14 @@ t.test('a partner learns qualified or not, and nothing more; nobody and a non-qu
     changes: { partner: '区教育局中考系统', benefit: 'RURAL_REWARD', qualified: true, idNumber: /^\d{6}\*{8}\d{3}[\dX]$/ },
   })
   t.notOk(rows.some((row) => JSON.stringify(row).includes(head)), 'the whole ID number is in no audit row')
+
+  // The head was born in the 1900s: the 15-digit form of the number drops the century and the check character.
+  const typedAsPeopleDo = [` ${head.toLowerCase()} `, head.replace(/[0-9X]/g, (character) => String.fromCharCode(character.charCodeAt(0) + 0xFEE0)), head.slice(0, 6) + head.slice(8, 17)]
+  for (const typed of typedAsPeopleDo) {
+    t.match((await ask(partnerToken, encodeURIComponent(typed), 'RURAL_REWARD')).body, { qualified: true }, `asked with ${typed.trim().length} characters`)
+  }
+  const audited = await world.database.db.selectFrom('audit_events').select('changes').where('entity_type', '=', 'verification').orderBy('seq', 'desc').limit(3).execute()
+  t.same(audited.map((row) => (row.changes as { idNumber: string }).idNumber), Array(3).fill((rows[0]!.changes as { idNumber: string }).idNumber), 'each asked form is audited as the one number it is')
 })
 
 t.test('GIRLS_PRIORITY, an entitlement with no application, answers from the rules today', async (t) => {

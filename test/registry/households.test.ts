@@ -38,9 +38,10 @@ t.test('ID numbers that are wrong are refused with a code saying why', async (t)
     ['id_number_check_digit', { idNumber: `${household.members[0]!.idNumber.slice(0, 17)}${household.members[0]!.idNumber[17] === '1' ? '2' : '1'}` }],
     ['id_number_birth_date_mismatch', { birthDate: '1945-01-02' }],
     ['id_number_sex_mismatch', { sex: 'female' }],
-    ['id_number_length', { idNumber: household.members[0]!.idNumber.slice(0, 15) }],
+    ['id_number_length', { idNumber: household.members[0]!.idNumber.slice(0, 16) }],
+    ['id_number_birth_date', { idNumber: `${household.members[0]!.idNumber.slice(0, 6)}450230123` }],
     ['id_number_characters', { idNumber: `4201A2${household.members[0]!.idNumber.slice(6)}` }],
-    ['id_number_characters', { idNumber: `${household.members[0]!.idNumber.slice(0, 17)}x` }],
+    ['id_number_characters', { idNumber: `${household.members[0]!.idNumber.slice(0, 17)}Y` }],
   ]
   for (const [code, change] of cases) {
     const body = { ...household, members: [{ ...household.members[0]!, ...change }, ...household.members.slice(1)] }
@@ -169,4 +170,43 @@ t.test('outside the region: reads and writes are 404', async (t) => {
     const response = await api.call(registrarB.token, method, url, body)
     t.equal(response.status, 404, `${method} ${url}`)
   }
+})
+
+/** The number as a Chinese input method in full-width mode types it. */
+const fullWidth = (text: string) => text.replace(/[0-9A-Za-z]/g, (character) => String.fromCharCode(character.charCodeAt(0) + 0xFEE0))
+
+t.test('ID numbers are kept as the 18-character form whatever way they were typed, and found by any of them', async (t) => {
+  // 420102 480301 123 is 420102 19480301 123 5 (the check worked by hand in id-number.test.ts).
+  const son = Array.from({ length: 100 }, (_, sequence) => idNumberFor('1975-09-10', 'male', 300 + sequence)).find((number) => number.endsWith('X'))!
+  const spouse = idNumberFor('1950-05-06', 'female', 301)
+  const household = {
+    regionCode: world.villageA, hukouType: 'agricultural', address: '旧证号',
+    members: [
+      { name: '老王', idNumber: ' 420102480301123 ', sex: 'male', birthDate: '1948-03-01', relationship: 'head' },
+      { name: '老李', idNumber: fullWidth(spouse), sex: 'female', birthDate: '1950-05-06', relationship: 'spouse' },
+      { name: '小王', idNumber: son.toLowerCase(), sex: 'male', birthDate: '1975-09-10', relationship: 'child' },
+    ],
+  }
+  const created = await api.call(registrarA.token, 'POST', '/v1/households', household)
+  t.equal(created.status, 201, JSON.stringify(created.body))
+  t.same(created.body.members.map((member: { idNumber: string }) => member.idNumber), ['420102194803011235', spouse, son])
+
+  for (const typed of ['420102480301123', '420102194803011235', fullWidth('420102480301123')]) {
+    const found = await api.call(reviewerA.token, 'GET', `/v1/persons?idNumber=${encodeURIComponent(typed)}`)
+    t.same(found.body.items.map((person: { id: string }) => person.id), [created.body.members[0].id], `found by ${typed.length} characters`)
+  }
+  const again = await api.call(registrarA.token, 'POST', '/v1/households', { ...household, address: '重复', members: [{ ...household.members[0]!, idNumber: '420102194803011235' }] })
+  t.equal(again.body.code, 'person_exists', 'the 15-digit and the 18-digit forms are one person')
+
+  const corrected = idNumberFor('1950-05-06', 'female', 302)
+  const patched = await world.app.inject({
+    method: 'PATCH', url: `/v1/persons/${created.body.members[1].id}`, payload: { idNumber: fullWidth(corrected) },
+    headers: { authorization: `Bearer ${registrarA.token}`, 'if-match': '"1"' },
+  })
+  t.equal(patched.statusCode, 200, patched.body)
+  t.equal(patched.json().idNumber, corrected, 'a correction is kept in the same form')
+  const added = await api.call(registrarA.token, 'POST', `/v1/households/${created.body.id}/members`,
+    { name: '王孙', idNumber: `${fullWidth('420102')}980101003`, sex: 'male', birthDate: '1998-01-01', relationship: 'other' })
+  t.equal(added.status, 201, JSON.stringify(added.body))
+  t.equal(added.body.idNumber.length, 18, 'a new member\'s 15-digit number is converted too')
 })

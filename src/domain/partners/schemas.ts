@@ -3,7 +3,7 @@ import { calendarDate } from '../../http/formats.js'
 import { PROGRAM_CODE_PATTERN } from '../identity/schemas.js'
 
 export const VerificationQuery = Type.Object({
-  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The 18-character ID number asked about.' }),
+  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The ID number asked about: 18 characters, or a first-generation 15 digits; normalised as the registry does.' }),
   benefit: Type.String({ pattern: PROGRAM_CODE_PATTERN, description: 'The programme or entitlement, one your system is registered for: GIRLS_PRIORITY …' }),
   purpose: Type.String({ minLength: 1, maxLength: 200, description: 'Why you ask, as your department records it: 中考加分审核 2026 …; kept in the audit trail.' }),
 }, { additionalProperties: false })

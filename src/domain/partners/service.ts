@@ -47,8 +47,8 @@ async function answer (registry: Registry, acting: Acting, query: VerificationQu
  * the person or the household. Every question is audited with the partner, the purpose
  * it gave and the answer.
  */
-export async function verify (registry: Registry, acting: Acting, query: VerificationQuery): Promise<Verification> {
-  readIdNumber(query.idNumber, '/query/idNumber')
+export async function verify (registry: Registry, acting: Acting, asked: VerificationQuery): Promise<Verification> {
+  const query = { ...asked, idNumber: readIdNumber(asked.idNumber, '/query/idNumber').idNumber }
   const programs = acting.actor.kind === 'partner' ? acting.actor.programs : []
   if (!programs.includes(query.benefit)) throw benefitOutOfScope(query.benefit)
   const today = await acting.clock.today()

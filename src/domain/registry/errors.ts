@@ -37,5 +37,5 @@ export const sterilisationUnder18 = defineFieldProblem(422, 'sterilisation_under
 export const eventTypeMismatch = defineFieldProblem(422, 'event_type_mismatch', (type: string) => `A correction of a ${type} event is a ${type} event.`)
 
 export const importEmpty = defineProblem(400, 'import_empty', () => 'The file is empty.')
-export const importNotUtf8 = defineProblem(400, 'import_not_utf8', () => 'The file is not UTF-8 text.')
-export const importMediaType = defineProblem(415, 'unsupported_media_type', () => 'Send the file as text/csv or application/x-ndjson.')
+export const importEncoding = defineProblem(400, 'import_encoding', (detail: string) => detail)
+export const importMediaType = defineProblem(415, 'unsupported_media_type', () => 'Send the file as text/csv, application/x-ndjson or an .xlsx workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet).')

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB, RegionLevel } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 import { duplicateIdNumber, householdHead, parentSex, parentYounger } from './errors.js'
+import { normaliseIdNumber } from './id-number.js'
 import { checkPersonFacts } from './people.js'
 import type { HouseholdCreate, MemberCreate } from './schemas.js'
 
@@ -15,6 +16,11 @@ import type { HouseholdCreate, MemberCreate } from './schemas.js'
 
 /** Where households live. */
 export const HOUSEHOLD_LEVELS: readonly RegionLevel[] = ['village', 'hamlet']
+
+/** The members with their ID numbers in the form the registry keeps (normaliseIdNumber); path is the members' path. */
+export function withNormalisedIdNumbers<M extends { idNumber: string }> (members: M[], path: string): M[] {
+  return members.map((member, index) => ({ ...member, idNumber: normaliseIdNumber(member.idNumber, `${path}/${index}/idNumber`) }))
+}
 
 export function checkMembers (members: MemberCreate[], path: string, today: string): void {
   members.forEach((member, index) => checkPersonFacts(member, `${path}/${index}`, today))

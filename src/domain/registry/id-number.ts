@@ -30,16 +30,43 @@ export interface IdNumberFacts {
   sex: 'male' | 'female'
 }
 
+/** Full-width forms of ASCII (U+FF01–U+FF5E: ０–９, Ａ–Ｚ, ａ–ｚ …), as Chinese input methods type them. */
+const FULL_WIDTH = /[\uFF01-\uFF5E]/g
+
 /**
- * The birth date and sex an ID number states, or the reason it is not a well-formed
- * number. The reasons name the rule and the digits' positions, never the digits: they
- * reach job results and logs that must not carry ID numbers, even in part.
+ * An ID number as the registry keeps it, from the number as people type it: spaces
+ * around it trimmed (full-width ones too), full-width digits and letters made ASCII, a
+ * lower-case x made upper-case, and a first-generation 15-digit number (6-digit area,
+ * birth date YYMMDD, 3-digit sequence; issued 1984–1999, to people born in the 1900s)
+ * converted to its 18-digit form: "19" inserted before the year and the GB 11643-1999
+ * check character appended. A 15-digit number whose date is not a real date of the
+ * 1900s is refused, as is a number no conversion can give 18 characters; anything else
+ * is returned tidied, for readIdNumber to judge.
  */
-export function readIdNumber (idNumber: string, path = '/body/idNumber'): IdNumberFacts {
+export function normaliseIdNumber (typed: string, path = '/body/idNumber'): string {
+  const tidied = typed.trim().replace(FULL_WIDTH, (character) => String.fromCharCode(character.charCodeAt(0) - 0xFEE0)).toUpperCase()
+  if (!/^[0-9]{15}$/.test(tidied)) return tidied
+  const birthDate = `19${tidied.slice(6, 8)}-${tidied.slice(8, 10)}-${tidied.slice(10, 12)}`
+  if (!isCalendarDate(birthDate)) {
+    const detail = 'A 15-digit ID number has its birth date YYMMDD (of the 1900s) in digits 7–12; these are not a real date.'
+    throw idNumberRefused('id_number_birth_date', detail, [{ path, message: detail }])
+  }
+  const first17 = `${tidied.slice(0, 6)}19${tidied.slice(6)}`
+  return `${first17}${checkCharacter(first17)}`
+}
+
+/**
+ * The number as the registry keeps it (normaliseIdNumber), with the birth date and sex
+ * it states, or the reason it is not a well-formed number. The reasons name the rule and
+ * the digits' positions, never the digits: they reach job results and logs that must
+ * not carry ID numbers, even in part.
+ */
+export function readIdNumber (typed: string, path = '/body/idNumber'): IdNumberFacts & { idNumber: string } {
   const refuse = (code: Parameters<typeof idNumberRefused>[0], detail: string) => idNumberRefused(code, detail, [{ path, message: detail }])
-  if (idNumber.length !== 18) throw refuse('id_number_length', `An ID number has 18 characters; this one has ${idNumber.length}.`)
+  const idNumber = normaliseIdNumber(typed, path)
+  if (idNumber.length !== 18) throw refuse('id_number_length', `An ID number has 18 characters (or 15, first-generation); this one has ${idNumber.length}.`)
   if (!/^[0-9]{17}[0-9X]$/.test(idNumber)) {
-    throw refuse('id_number_characters', 'An ID number is 17 digits followed by a digit or X (upper case).')
+    throw refuse('id_number_characters', 'An ID number is 17 digits followed by a digit or X.')
   }
   const province = Number(idNumber.slice(0, 2))
   if (!PROVINCES.has(province) || idNumber.slice(2, 6) === '0000' || idNumber.slice(4, 6) === '00' && idNumber.slice(2, 4) !== '00') {
@@ -53,7 +80,7 @@ export function readIdNumber (idNumber: string, path = '/body/idNumber'): IdNumb
   if (idNumber[17] !== expected) {
     throw refuse('id_number_check_digit', 'The 18th character is not the check character of the first 17 (GB 11643-1999).')
   }
-  return { birthDate, sex: Number(idNumber[16]) % 2 === 1 ? 'male' : 'female' }
+  return { idNumber, birthDate, sex: Number(idNumber[16]) % 2 === 1 ? 'male' : 'female' }
 }
 
 /** Refuses an ID number that is malformed or disagrees with the person's birth date or sex. */

@@ -18,18 +18,22 @@ export class PiiVault {
   }
 
   /** IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext. */
-  encrypt (plaintext: string): Buffer {
+  encrypt (plaintext: string | Buffer): Buffer {
     const iv = randomBytes(12)
     const cipher = createCipheriv('aes-256-gcm', this.#encryptionKey, iv)
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
+    const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()])
     return Buffer.concat([iv, cipher.getAuthTag(), body])
   }
 
   decrypt (sealed: Buffer, keyId: string): string {
+    return this.decryptBytes(sealed, keyId).toString('utf8')
+  }
+
+  decryptBytes (sealed: Buffer, keyId: string): Buffer {
     if (keyId !== this.keyId) throw new Error(`data was encrypted with key ${keyId}, which is not configured`)
     const decipher = createDecipheriv('aes-256-gcm', this.#encryptionKey, sealed.subarray(0, 12))
     decipher.setAuthTag(sealed.subarray(12, 28))
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]).toString('utf8')
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()])
   }
 
   /** The same value always gives the same index; without the key it reveals nothing. */

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox'
 import { calendarDate } from '../../http/formats.js'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { uuid } from '../identity/schemas.js'
+import { Job } from '../jobs/schemas.js'
 import { regionCode } from '../regions/schemas.js'
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T, description: string) =>
@@ -11,7 +12,7 @@ export const HukouType = Type.Enum(['agricultural', 'rural_resident', 'non_agric
 export const Sex = Type.Enum(['male', 'female'], { description: 'Sex, as the ID number states it.' })
 export const Relationship = Type.Enum(['head', 'spouse', 'child', 'parent', 'other'], { description: 'Relationship to the head of the household.' })
 
-const idNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character national ID number (GB 11643-1999).' })
+const idNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character national ID number (GB 11643-1999), kept normalised: spaces around it trimmed, full-width characters and a lower-case x accepted, a 15-digit first-generation number converted.' })
 
 const memberFields = {
   name: Type.String({ minLength: 1, maxLength: 50, description: 'Full name.' }),
@@ -95,7 +96,7 @@ export const HouseholdListQuery = Type.Object({
 }, { additionalProperties: false })
 
 export const PersonLookupQuery = Type.Object({
-  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The whole ID number to look up.' }),
+  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The whole ID number to look up, 18 or 15 digits, normalised as when recorded.' }),
 }, { additionalProperties: false })
 
 export type MemberCreate = Static<typeof MemberCreate>
@@ -164,3 +165,22 @@ export type PersonEventCreate = Static<typeof PersonEventCreate>
 export type PersonEvent = Static<typeof PersonEvent>
 export type BankAccountSet = Static<typeof BankAccountSet>
 export type BankAccount = Static<typeof BankAccount>
+
+export const ImportResult = Type.Object({
+  format: Type.Enum(['csv', 'ndjson', 'xlsx'], { description: 'The file\'s format, from its content type.' }),
+  encoding: Type.Union([Type.Enum(['utf-8', 'gb18030']), Type.Null()], { description: 'The text encoding the file was read in: as its charset said, or UTF-8 if its bytes are UTF-8 and GB18030 (GBK) otherwise; null for a workbook, which says its own.' }),
+  inserted: Type.Integer({ description: 'Persons inserted.' }),
+  households: Type.Integer({ description: 'Households inserted.' }),
+  skipped: Type.Integer({ description: 'Persons skipped because their household\'s living members are all registered already.' }),
+  errors: Type.Array(Type.Object({
+    row: Type.Integer({ description: 'The row (CSV, counted from 1 after the header) or line (NDJSON) at fault.' }),
+    message: Type.String({ description: 'The column or field and the rule it breaks; never the value.' }),
+  }, { additionalProperties: false }), { description: 'Rows refused, in row order.' }),
+}, { $id: 'ImportResult', additionalProperties: false, description: 'The result of an import.households job.' })
+
+export type ImportResult = Static<typeof ImportResult>
+
+export const ImportJob = Type.Object({
+  ...Job.properties,
+  result: Type.Optional(Type.Ref('ImportResult', { description: 'What the import did; present once it succeeded.' })),
+}, { $id: 'ImportJob', additionalProperties: false, description: 'An import.households job, and how far it is.' })

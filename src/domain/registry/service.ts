@@ -13,9 +13,9 @@ import { deathRecorded } from './deaths.js'
 import { householdHead, householdNotFound, householdRegionLevel, parentCycle, parentSex, parentYounger, personExists, personNotFound } from './errors.js'
 import {
   checkFamily, checkHousehold, checkMembers, checkParentage, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope,
-  provisionalHousehold, withIds, type ParentFacts,
+  provisionalHousehold, withIds, withNormalisedIdNumbers, type ParentFacts,
 } from './household-rules.js'
-import { readIdNumber } from './id-number.js'
+import { normaliseIdNumber, readIdNumber } from './id-number.js'
 import { auditedPerson, checkPersonFacts, personValues, sealIdNumber, toPerson } from './people.js'
 import { maskName, type PiiVault } from './pii.js'
 import {
@@ -82,7 +82,8 @@ async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: 
   }
 }
 
-export async function createHousehold (registry: Registry, acting: Acting, input: HouseholdCreate): Promise<Household> {
+export async function createHousehold (registry: Registry, acting: Acting, body: HouseholdCreate): Promise<Household> {
+  const input = { ...body, members: withNormalisedIdNumbers(body.members, '/body/members') }
   checkHousehold(input, '/body', await acting.clock.today())
   return inTransaction(registry.db, async (trx) => {
     await requireHouseholdRegion(trx, input.regionCode, acting.scope)
@@ -145,7 +146,8 @@ export async function patchHousehold (registry: Registry, acting: Acting, id: st
   })
 }
 
-export async function addMember (registry: Registry, acting: Acting, householdId: string, member: MemberCreate): Promise<Person> {
+export async function addMember (registry: Registry, acting: Acting, householdId: string, body: MemberCreate): Promise<Person> {
+  const member = { ...body, idNumber: normaliseIdNumber(body.idNumber, '/body/idNumber') }
   checkMembers([member], '/body', await acting.clock.today())
   return inTransaction(registry.db, async (trx) => {
     const household = await findHousehold(trx, householdId, acting.scope, true)
@@ -169,8 +171,8 @@ export async function getPerson (registry: Registry, acting: Acting, id: string)
   return toPerson(row, registry.vault, acting.actor)
 }
 
-export async function lookupPersons (registry: Registry, acting: Acting, idNumber: string) {
-  readIdNumber(idNumber, '/query/idNumber')
+export async function lookupPersons (registry: Registry, acting: Acting, typed: string) {
+  const { idNumber } = readIdNumber(typed, '/query/idNumber')
   const rows = await personsByIdNumber(registry.db, [registry.vault.blindIndex(idNumber)], { livingOnly: false, scope: acting.scope })
   return { items: rows.map((row) => toPerson(row, registry.vault, acting.actor)), nextCursor: null }
 }
@@ -215,7 +217,8 @@ async function checkPatchedFamily (
   }
 }
 
-export async function patchPerson (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, patch: PersonPatch): Promise<Person> {
+export async function patchPerson (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, body: PersonPatch): Promise<Person> {
+  const patch = body.idNumber === undefined ? body : { ...body, idNumber: normaliseIdNumber(body.idNumber, '/body/idNumber') }
   const today = await acting.clock.today()
   return inTransaction(registry.db, async (trx) => {
     const current = await findPerson(trx, id, acting.scope, true)

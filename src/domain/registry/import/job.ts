@@ -9,13 +9,15 @@ import type { Acting } from '../../identity/acting.js'
 import { defineJob, JobFailure } from '../../jobs/define.js'
 import { inSubtree } from '../../regions/scope.js'
 import {
-  checkFamily, checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, provisionalHousehold, withIds,
+  checkFamily, checkHousehold, HOUSEHOLD_LEVELS, linkChildren, livingMembers, namedParents, personsInScope, provisionalHousehold, withIds, withNormalisedIdNumbers,
 } from '../household-rules.js'
 import { auditedPerson, personValues, type PersonInsert } from '../people.js'
 import type { PiiVault } from '../pii.js'
 import { insertPersons, personsByIdNumber } from '../repo.js'
-import type { HouseholdCreate } from '../schemas.js'
-import { householdFaults, locate, readCsv, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
+import type { HouseholdCreate, ImportResult } from '../schemas.js'
+import { readCsv } from './csv.js'
+import { readXlsx } from './xlsx.js'
+import { householdFaults, locate, readNdjson, type ImportedHousehold, type ImportFormat, type RowError } from './formats.js'
 
 /**
  * Households per transaction: a failure loses at most one chunk, which a rerun
@@ -28,7 +30,9 @@ export function chunkSize (households: number): number {
 }
 
 export const ImportInput = Type.Object({
-  format: Type.Enum(['csv', 'ndjson']),
+  format: Type.Enum(['csv', 'ndjson', 'xlsx']),
+  /** The encoding the route read the upload's text in (the payload holds it as UTF-8); a job queued before it was recorded read UTF-8. */
+  encoding: Type.Optional(Type.Union([Type.Enum(['utf-8', 'gb18030']), Type.Null()])),
   /** The key the upload (the job's payload) is encrypted with. */
   keyId: Type.String(),
   bytes: Type.Integer({ minimum: 0 }),
@@ -44,8 +48,8 @@ export const ImportInput = Type.Object({
  * the file.
  */
 export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, async ({ job, input, db, acting, vault, progress }) => {
-  const text = vault.decrypt(job.payload!, input.keyId)
-  const read = input.format === 'csv' ? readCsv(text) : readNdjson(text)
+  const read = input.format === 'xlsx' ? await readXlsx(vault.decryptBytes(job.payload!, input.keyId))
+    : input.format === 'csv' ? readCsv(vault.decrypt(job.payload!, input.keyId)) : readNdjson(vault.decrypt(job.payload!, input.keyId))
   const total = read.reduce((sum, item) => sum + item.rows.length, 0)
   await progress(0, total)
 
@@ -83,7 +87,8 @@ export const IMPORT_HOUSEHOLDS = defineJob('import.households', ImportInput, asy
   }
   // The upload holds ID numbers: it is not kept once read.
   await db.updateTable('jobs').set({ payload: null }).where('id', '=', job.id).execute()
-  return { inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  const result: ImportResult = { format: input.format, encoding: input.encoding === undefined ? 'utf-8' : input.encoding, inserted, households, skipped, errors: errors.sort((a, b) => a.row - b.row) }
+  return result
 })
 
 /**
@@ -115,18 +120,20 @@ async function acceptable (
   const checked: Accepted[] = []
   for (const item of read) {
     if ('faults' in item) { errors.push(...item.faults); continue }
+    let household: HouseholdCreate
     try {
-      checkHousehold(item.household, '', today)
+      household = { ...item.household, members: withNormalisedIdNumbers(item.household.members, '/members') }
+      checkHousehold(household, '', today)
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error
       refuse(item.rows, error.errors?.[0]?.path ?? '/members', error.message)
       continue
     }
-    if (!places.has(item.household.regionCode)) {
+    if (!places.has(household.regionCode)) {
       refuse(item.rows, '/regionCode', 'not a village or hamlet in your region')
       continue
     }
-    checked.push({ rows: item.rows, household: item.household })
+    checked.push({ rows: item.rows, household })
   }
 
   const visibleParents = await personsInScope(db, namedParents(checked.flatMap(({ household }) => household.members)), scope)

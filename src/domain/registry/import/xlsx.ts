@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream'
+import ExcelJS from 'exceljs'
+import { JobFailure } from '../../jobs/define.js'
+import type { ImportedHousehold } from './formats.js'
+import { readTable, type TableRow } from './table.js'
+
+/**
+ * A workbook (.xlsx): its first sheet, header row first, the same columns as a CSV.
+ * It is read as a stream (exceljs's WorkbookReader): rows arrive one by one as text and
+ * no model of the workbook is built, so 100,000 rows cost what their text costs. Row 1
+ * is the first row after the header; empty rows are passed over.
+ */
+export async function readXlsx (bytes: Buffer): Promise<ImportedHousehold[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+  })
+  try {
+    for await (const sheet of reader) {
+      let header: { number: number, cells: string[] } | undefined
+      const rows: TableRow[] = []
+      for await (const row of sheet) {
+        const cells = textOf(row.values as unknown[])
+        if (cells.every((cell) => cell.trim() === '')) continue
+        if (!header) header = { number: row.number, cells }
+        else rows.push({ row: row.number - header.number, cells })
+      }
+      return header ? readTable(header.cells, rows) : []
+    }
+  } catch (error) {
+    if (error instanceof JobFailure) throw error
+    throw new JobFailure('the workbook cannot be read: it is not an .xlsx file, or it is damaged')
+  }
+  return []
+}
+
+/** A row's cells as text; exceljs's values are 1-based and sparse. */
+function textOf (values: unknown[]): string[] {
+  const cells: string[] = []
+  for (let index = 1; index < values.length; index++) cells.push(cellText(values[index]))
+  return cells
+}
+
+/**
+ * A cell as the text it holds. A date cell is its day; a whole number short enough for
+ * Excel to keep every digit is its digits; a longer one is written as Excel shows it,
+ * in scientific notation, which the ID number column names as damage (its last digits
+ * are gone whatever they were).
+ */
+function cellText (value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'boolean') return value ? 'true' : 'false'
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && Math.abs(value) >= 1e15) return value.toExponential().toUpperCase()
+    return String(value)
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10)
+  if (typeof value === 'object') {
+    const cell = value as { richText?: Array<{ text: string }>, result?: unknown, text?: unknown, error?: string }
+    if (cell.richText) return cell.richText.map((part) => part.text).join('')
+    if ('result' in cell) return cellText(cell.result)
+    if (typeof cell.text === 'string') return cell.text
+    if (cell.error) return cell.error
+  }
+  return ''
+}
