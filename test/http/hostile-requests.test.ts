@@ -72,6 +72,11 @@ t.test('a cursor is checked after it is decoded', async (t) => {
     [`/v1/regions/${world.district}/children`, encode('420102.001\u0000')],
     [`/v1/regions/${world.district}/children`, encode('\ud800')],
     ['/v1/audit-events', encode('1')],
+    // Collections ordered by a uuid: a string that is not one never reaches the database.
+    ['/v1/cases', 'ImFiYyI'],
+    ['/v1/objections', 'ImFiYyI'],
+    ['/v1/fund-allocations', 'ImFiYyI'],
+    ['/v1/payment-batches', 'ImFiYyI'],
   ] as const) {
     const refused = await api.call(world.admin, 'GET', `${collection}?cursor=${cursor}`)
     t.equal(refused.status, 400, `${collection} ${cursor}`)

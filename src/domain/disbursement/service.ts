@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB } from '../../db/types.js'
-import { decodeCursor, isInteger, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isInteger, isUuid, toPage } from '../../http/paging.js'
 import { recordAudit } from '../audit/record.js'
 import type { AmountSettings } from '../eligibility/amounts.js'
 import type { Acting } from '../identity/acting.js'
@@ -56,7 +56,7 @@ export async function allocateFunds (db: Kysely<DB>, acting: Acting, input: Fund
 
 export async function listAllocations (db: Kysely<DB>, acting: Acting, query: FundAllocationQuery & { limit: number }) {
   const rows = await allocationRows(db, acting.scope, {
-    programCode: query.program, year: query.year, afterId: decodeCursor(query.cursor, isString), limit: query.limit + 1,
+    programCode: query.program, year: query.year, afterId: decodeCursor(query.cursor, isUuid), limit: query.limit + 1,
   })
   return toPage(rows, query.limit, (row) => row.id, toAllocation)
 }
@@ -89,7 +89,7 @@ export async function getBatch (db: Kysely<DB>, acting: Acting, id: string): Pro
 }
 
 export async function listBatches (db: Kysely<DB>, acting: Acting, query: BatchListQuery & { limit: number }) {
-  const rows = await batchRows(db, acting.scope, { programCode: query.program, status: query.status, afterId: decodeCursor(query.cursor, isString), limit: query.limit + 1 })
+  const rows = await batchRows(db, acting.scope, { programCode: query.program, status: query.status, afterId: decodeCursor(query.cursor, isUuid), limit: query.limit + 1 })
   return toPage(rows, query.limit, (row) => row.id, toBatch)
 }
 

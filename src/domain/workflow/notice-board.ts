@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB, NoticeLevel } from '../../db/types.js'
-import { decodeCursor, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
 import { sqlToday, type Clock } from '../clock/clock.js'
 import { inSubtree } from '../regions/scope.js'
 import { requireRegion } from '../regions/service.js'
@@ -35,7 +35,7 @@ export async function noticeBoard (db: Kysely<DB>, clock: Clock, region: string,
     .where(inSubtree('h.region_code', root.code))
     .orderBy('n.id')
     .limit(page.limit + 1)
-  const after = decodeCursor(page.cursor, isString)
+  const after = decodeCursor(page.cursor, isUuid)
   if (after !== undefined) query = query.where('n.id', '>', after)
   return toPage(await query.execute(), page.limit, (row) => row.id, (row): PublicNotice => ({
     id: row.id,

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB, ObjectionsTable } from '../../db/types.js'
-import { decodeCursor, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
 import { recordAudit } from '../audit/record.js'
 import { sqlToday } from '../clock/clock.js'
 import type { Acting } from '../identity/acting.js'
@@ -115,7 +115,7 @@ export async function listObjections (db: Kysely<DB>, acting: Acting, query: Obj
   let rows = objections(db, region).orderBy('o.id').limit(query.limit + 1)
   if (query.status) rows = rows.where('o.status', '=', query.status)
   if (query.caseId) rows = rows.where('o.case_id', '=', query.caseId)
-  const after = decodeCursor(query.cursor, isString)
+  const after = decodeCursor(query.cursor, isUuid)
   if (after !== undefined) rows = rows.where('o.id', '>', after)
   return toPage(await rows.execute(), query.limit, (row) => row.id, (row) => toObjection(row, acting.actor))
 }

@@ -2,7 +2,7 @@ import type { Static } from 'typebox'
 import type { Kysely, Transaction } from 'kysely'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB } from '../../db/types.js'
-import { decodeCursor, isString, toPage } from '../../http/paging.js'
+import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
 import { recordAudit } from '../audit/record.js'
 import type { Criterion } from '../eligibility/schemas.js'
 import { evaluatePerson } from '../eligibility/service.js'
@@ -116,7 +116,7 @@ export async function listCases (registry: Registry, acting: Acting, query: Case
   const region = await listedRegion(registry.db, query.region, acting.scope)
   await settleDueCases(registry.db, { ...acting, scope: region })
   const rows = await caseRows(registry.db, region, {
-    program: query.program, status: query.status, personId: query.personId, afterId: decodeCursor(query.cursor, isString), limit: query.limit + 1,
+    program: query.program, status: query.status, personId: query.personId, afterId: decodeCursor(query.cursor, isUuid), limit: query.limit + 1,
   })
   return toPage(rows, query.limit, (row: CaseRow) => row.id, (row) => toCaseSummary(row, registry.vault, acting.actor))
 }
