@@ -20,7 +20,7 @@ function cellOf (kind: XlsxColumnKind, value: string | number): string | number 
  * Writes one sheet, header row first, with exceljs's streaming WorkbookWriter: rows are
  * committed as they come, so a batch of any size is never held whole.
  */
-export function xlsxStream (sheetName: string, columns: XlsxColumn[], rows: AsyncIterable<Array<Array<string | number>>>): Readable {
+export function xlsxStream (sheetName: string, columns: XlsxColumn[], rows: AsyncIterable<Array<Array<string | number>>> | Iterable<Array<Array<string | number>>>): Readable {
   const out = new PassThrough()
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   const sheet = workbook.addWorksheet(sheetName)

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import { parse } from 'csv-parse/sync'
-import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import { XmlDocument, XsdValidator } from 'libxml2-wasm'
 import t from 'tap'
 import { verifyAuditTrail } from '../../src/domain/audit/verify.js'
+import { openSheet } from '../xlsx-sheet.js'
 import { moneyWorld } from './world.js'
 
 const world = await moneyWorld(t)
@@ -132,13 +132,8 @@ t.test('approval takes a second person and the funds; the pain.001 is valid, and
   t.equal(xlsx.statusCode, 200)
   t.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   t.match(xlsx.headers['content-disposition'], /^attachment; filename="[0-9A-Za-z-]+\.xlsx"$/)
-  const workbook = new ExcelJS.Workbook()
-  await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer)
-  t.equal(workbook.worksheets.length, 1, 'one sheet')
-  const sheet = workbook.worksheets[0]!
-  const asText = (cell: ExcelJS.Cell) => typeof cell.value === 'number' && cell.numFmt === '0.00' ? cell.value.toFixed(2) : String(cell.value)
-  const sheetRows: string[][] = []
-  sheet.eachRow((row) => { const cells: string[] = []; row.eachCell({ includeEmpty: true }, (cell) => { cells.push(asText(cell)) }); sheetRows.push(cells) })
+  const { sheets, sheet, rows: sheetRows } = await openSheet(xlsx.rawPayload)
+  t.equal(sheets, 1, 'one sheet')
   t.same(sheetRows, parse(csv.body.slice(1)), 'the header and rows of the CSV')
   for (const [column, name] of [[3, '收款账号'], [4, '开户行行号'], [8, '业务编号']] as const) {
     t.equal(sheet.getRow(1).getCell(column).value, name)
