@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises'
+import { parse } from 'csv-parse/sync'
+import iconv from 'iconv-lite'
 import { XmlDocument, XsdValidator } from 'libxml2-wasm'
 import t from 'tap'
 import { verifyAuditTrail } from '../../src/domain/audit/verify.js'
+import { openSheet } from '../xlsx-sheet.js'
 import { moneyWorld } from './world.js'
 
 const world = await moneyWorld(t)
@@ -113,6 +116,35 @@ t.test('approval takes a second person and the funds; the pain.001 is valid, and
   t.equal(lines[0], '序号,收款人姓名,收款账号,开户行行号,开户行名称,金额,用途,业务编号')
   t.equal(lines.length, 4, 'header, two payments, and the CRLF of the last line')
   t.match(lines[1], /^1,张明,62220202[0-9]{11},402521000032,湖北省农村信用社,720\.00,2010年 农村部分计划生育家庭奖励扶助,[0-9a-f]{32}$/)
+  const file = (query: string) => world.app.inject({ method: 'GET', url: `/v1/payment-batches/${batch.id}/${query}`, headers: { authorization: `Bearer ${approver.token}` } })
+  for (const charset of ['gbk', 'gb18030']) {
+    const encoded = await file(`export.csv?charset=${charset}`)
+    t.equal(encoded.statusCode, 200)
+    t.equal(encoded.headers['content-type'], `text/csv; charset=${charset}`)
+    t.equal(iconv.decode(encoded.rawPayload, charset), csv.body.slice(1), `${charset}: the same rows, without the UTF-8 byte-order mark`)
+    t.equal(encoded.rawPayload.indexOf(Buffer.from('张明', 'utf8')), -1, 'the name is not in UTF-8')
+    t.not(encoded.rawPayload.indexOf(Buffer.from('d5c5c3f7', 'hex')), -1, '张明 is in GBK: D5C5 C3F7')
+  }
+  t.equal((await file('export.csv?charset=utf-8')).body, csv.body, 'utf-8 is the default')
+  t.equal((await file('export.csv?charset=big5')).statusCode, 400, 'an encoding not offered is refused')
+
+  const xlsx = await file('export.xlsx')
+  t.equal(xlsx.statusCode, 200)
+  t.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  t.match(xlsx.headers['content-disposition'], /^attachment; filename="[0-9A-Za-z-]+\.xlsx"$/)
+  const { sheets, sheet, rows: sheetRows } = await openSheet(xlsx.rawPayload)
+  t.equal(sheets, 1, 'one sheet')
+  t.same(sheetRows, parse(csv.body.slice(1)), 'the header and rows of the CSV')
+  for (const [column, name] of [[3, '收款账号'], [4, '开户行行号'], [8, '业务编号']] as const) {
+    t.equal(sheet.getRow(1).getCell(column).value, name)
+    for (const row of [2, 3]) {
+      const cell = sheet.getRow(row).getCell(column)
+      t.equal(typeof cell.value, 'string', `${name} is a text cell`)
+      t.equal(cell.numFmt, '@', `${name} is formatted as text`)
+    }
+  }
+  t.equal(sheet.getRow(2).getCell(6).value, 720, '金额 is the number of yuan')
+  t.equal(sheet.getRow(2).getCell(6).numFmt, '0.00', 'shown with 2 decimals')
   t.equal((await world.app.inject({ method: 'GET', url: `/v1/payment-batches/${batch.id}/pain001`, headers: { authorization: `Bearer ${auditor.token}` } })).statusCode, 403,
     'files with whole account numbers are finance\'s only')
 

@@ -1,5 +1,7 @@
 import { XMLValidator } from 'fast-xml-parser'
+import { parse } from 'csv-parse/sync'
 import t from 'tap'
+import { openSheet } from '../xlsx-sheet.js'
 import { moneyWorld } from '../disbursement/world.js'
 
 const world = await moneyWorld(t)
@@ -90,6 +92,18 @@ t.test('the CSV and the chart carry the same figures; the narrative says them in
   t.equal(lines[0], '项目代码,项目名称,在册对象,今年新增,其中往年补报,累计对象,今年发放人次,今年发放金额,累计发放人次,累计发放金额,今年中央承担,今年省级承担,今年市级承担,今年区级承担,今年乡镇承担,今年单位承担,办理中案件')
   t.ok(lines.includes('RURAL_REWARD,农村部分计划生育家庭奖励扶助,3,3,0,3,1,720.00,1,720.00,360.00,216.00,0.00,144.00,0.00,0.00,1'), lines.join('\n'))
   t.equal(lines.at(-1), '', 'CRLF after every row')
+
+  const xlsx = await world.app.inject({ method: 'GET', url: '/v1/reports/summary.xlsx?year=2010', headers: { authorization: `Bearer ${auditor.token}` } })
+  t.equal(xlsx.statusCode, 200)
+  t.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  t.match(xlsx.headers['content-disposition'], /^attachment; filename="summary-[0-9]+-2010\.xlsx"$/)
+  const { sheets, sheet, rows } = await openSheet(xlsx.rawPayload)
+  t.equal(sheets, 1)
+  t.same(rows, parse(csv.body.slice(1)), 'the CSV\'s header and rows')
+  const rural = rows.findIndex((row) => row[0] === 'RURAL_REWARD') + 1
+  t.equal(sheet.getRow(rural).getCell(8).value, 720, '今年发放金额 is a number of yuan')
+  t.equal(sheet.getRow(rural).getCell(3).value, 3, '在册对象 a count')
+  t.equal(sheet.getRow(rural).getCell(1).numFmt, '@', 'the programme code a text column')
 
   const svg = await world.app.inject({ method: 'GET', url: '/v1/reports/summary.svg?year=2010', headers: { authorization: `Bearer ${auditor.token}` } })
   t.equal(svg.statusCode, 200)

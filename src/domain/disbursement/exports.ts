@@ -1,9 +1,11 @@
 import { Readable } from 'node:stream'
+import iconv from 'iconv-lite'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import type { Acting } from '../identity/acting.js'
 import type { PiiVault } from '../registry/pii.js'
-import { buildCsvExport } from './csv-export.js'
+import { xlsxStream } from '../../http/xlsx.js'
+import { buildCsvExport, EXPORT_COLUMNS, exportRows } from './csv-export.js'
 import { batchNotExportable, debtorNotConfigured } from './errors.js'
 import { paymentChunks, purposeOf, type Debtor, type FileHeader } from './files.js'
 import { buildPain001 } from './pain001.js'
@@ -48,9 +50,25 @@ export async function pain001File (db: Kysely<DB>, vault: PiiVault, acting: Acti
   return { name: `${header.messageId}.xml`, stream: Readable.from(buildPain001(header, debtor, payments)) }
 }
 
-/** The batch's CSV file for banks that take no ISO 20022, as a stream. */
-export async function csvFile (db: Kysely<DB>, vault: PiiVault, acting: Acting, batchId: string) {
+/** The encodings the CSV export is written in: UTF-8 (with a BOM), or GBK / GB18030 for bank portals that want them. */
+export const CSV_CHARSETS = ['utf-8', 'gbk', 'gb18030'] as const
+export type CsvCharset = (typeof CSV_CHARSETS)[number]
+
+async function * encoded (text: AsyncIterable<string>, charset: CsvCharset): AsyncGenerator<Buffer> {
+  for await (const chunk of text) yield iconv.encode(chunk, charset)
+}
+
+/** The batch's CSV file for banks that take no ISO 20022, as a stream, in the charset asked for. */
+export async function csvFile (db: Kysely<DB>, vault: PiiVault, acting: Acting, batchId: string, charset: CsvCharset = 'utf-8') {
   const header = await headerOf(db, acting, batchId)
   const payments = paymentChunks(db, header.batchId, (cipher, key) => vault.decrypt(cipher, key))
-  return { name: `${header.messageId}.csv`, stream: Readable.from(buildCsvExport(header, payments)) }
+  const text = buildCsvExport(header, payments, charset === 'utf-8')
+  return { name: `${header.messageId}.csv`, stream: Readable.from(charset === 'utf-8' ? text : encoded(text, charset)) }
+}
+
+/** The batch's payments as an Excel workbook: the CSV's columns, one sheet, streamed. */
+export async function xlsxFile (db: Kysely<DB>, vault: PiiVault, acting: Acting, batchId: string) {
+  const header = await headerOf(db, acting, batchId)
+  const payments = paymentChunks(db, header.batchId, (cipher, key) => vault.decrypt(cipher, key))
+  return { name: `${header.messageId}.xlsx`, stream: xlsxStream('付款清单', EXPORT_COLUMNS, exportRows(header, payments)) }
 }

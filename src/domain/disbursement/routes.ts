@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
+import { XLSX_MEDIA_TYPE } from '../../http/xlsx.js'
 import { pageQuery } from '../../http/paging.js'
 import { actingOf } from '../../plugins/auth.js'
 import type { Role } from '../identity/roles.js'
@@ -8,7 +9,7 @@ import { idOf } from '../identity/schemas.js'
 import { toJob } from '../jobs/service.js'
 import type { BankReport } from './bank-report.js'
 import { bankResultsMediaType, bankResultsRefused } from './errors.js'
-import { csvFile, pain001File, type DebtorSettings } from './exports.js'
+import { CSV_CHARSETS, csvFile, pain001File, xlsxFile, type CsvCharset, type DebtorSettings } from './exports.js'
 import { readPain002 } from './pain002.js'
 import { postBankResults } from './results.js'
 import { readReturnCsv } from './return-csv.js'
@@ -172,22 +173,46 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
     return reply.type('application/xml; charset=utf-8').header('content-disposition', `attachment; filename="${file.name}"`).send(file.stream)
   })
 
-  app.get<{ Params: { id: string } }>('/payment-batches/:id/export.csv', {
+  app.get<{ Params: { id: string }, Querystring: { charset: CsvCharset } }>('/payment-batches/:id/export.csv', {
     config: { roles: FINANCE },
     schema: {
       operationId: 'getBatchCsv',
       tags: ['payments'],
       summary: 'The batch as CSV for banks that take no ISO 20022 files',
-      description: 'From approval on. UTF-8 with a byte-order mark, CRLF, header 序号, 收款人姓名, 收款账号, 开户行行号, 开户行名称, 金额, 用途, 业务编号; streamed.',
+      description: 'From approval on. CRLF, header 序号, 收款人姓名, 收款账号, 开户行行号, 开户行名称, 金额, 用途, 业务编号; streamed. '
+        + 'UTF-8 with a byte-order mark by default; charset=gbk or charset=gb18030 writes the same rows in that encoding, without a byte-order mark, for bank portals that want it.',
       params: idOf('payment batch'),
+      querystring: Type.Object({
+        charset: Type.Enum([...CSV_CHARSETS], { default: 'utf-8', description: 'The encoding of the file: utf-8 (with BOM), gbk or gb18030.' }),
+      }, { additionalProperties: false }),
       response: {
-        200: { description: 'The CSV file.', content: { 'text/csv': { schema: Type.String({ description: 'UTF-8 CSV with BOM.' }) } } },
+        200: { description: 'The CSV file, in the charset asked for (the Content-Type names it).', content: { 'text/csv': { schema: Type.String({ description: 'CSV: UTF-8 with BOM, GBK or GB18030.' }) } } },
         ...problemResponses(400, 401, 403, 404, 409),
       },
     },
   }, async (request, reply) => {
-    const file = await csvFile(app.db, app.pii, actingOf(request), request.params.id)
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${file.name}"`).send(file.stream)
+    const charset = request.query.charset
+    const file = await csvFile(app.db, app.pii, actingOf(request), request.params.id, charset)
+    return reply.type(`text/csv; charset=${charset}`).header('content-disposition', `attachment; filename="${file.name}"`).send(file.stream)
+  })
+
+  app.get<{ Params: { id: string } }>('/payment-batches/:id/export.xlsx', {
+    config: { roles: FINANCE },
+    schema: {
+      operationId: 'getBatchXlsx',
+      tags: ['payments'],
+      summary: 'The batch as an Excel workbook, the CSV\'s columns',
+      description: 'From approval on. One sheet, the CSV\'s header and rows; 收款账号, 开户行行号 and 业务编号 are text cells in text-formatted columns (Excel cannot turn them into numbers), '
+        + '序号 a number, 金额 a number of yuan shown with 2 decimals; streamed.',
+      params: idOf('payment batch'),
+      response: {
+        200: { description: 'The workbook.', content: { [XLSX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary', description: 'An Office Open XML workbook.' }) } } },
+        ...problemResponses(400, 401, 403, 404, 409),
+      },
+    },
+  }, async (request, reply) => {
+    const file = await xlsxFile(app.db, app.pii, actingOf(request), request.params.id)
+    return reply.type(XLSX_MEDIA_TYPE).header('content-disposition', `attachment; filename="${file.name}"`).send(file.stream)
   })
 
   app.post<{ Params: { id: string }, Body: string }>('/payment-batches/:id/bank-results', {

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { problemResponses } from '../../http/problem.js'
+import { XLSX_MEDIA_TYPE, xlsxStream } from '../../http/xlsx.js'
 import { actingOf } from '../../plugins/auth.js'
 import { ANY_OFFICER } from '../identity/roles.js'
 import { levelOf } from '../regions/scope.js'
-import { summaryCsv } from './csv.js'
+import { SUMMARY_COLUMNS, summaryCsv, summaryRows } from './csv.js'
 import { narrate } from './narrative.js'
 import { Narrative, ProgramSummary, ReportQuery, Summary, type ReportQuery as ReportQueryType } from './schemas.js'
 import { beneficiariesOverYears, summarise } from './service.js'
@@ -41,6 +42,24 @@ export default async function reportRoutes (app: FastifyInstance) {
     return reply.type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="summary-${summary.regionCode}-${summary.year}.csv"`)
       .send(summaryCsv(summary))
+  })
+
+  app.get<{ Querystring: ReportQueryType }>('/reports/summary.xlsx', {
+    config: { roles: ANY_OFFICER },
+    schema: {
+      operationId: 'reportSummaryXlsx',
+      ...described('The same figures as an Excel workbook, the CSV\'s columns and rows',
+        'One sheet. 项目代码 and 项目名称 are text, counts are numbers, amounts numbers of yuan shown with 2 decimals.'),
+      response: {
+        200: { description: 'The workbook.', content: { [XLSX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary', description: 'An Office Open XML workbook.' }) } } },
+        ...problemResponses(400, 401, 403, 404, 422),
+      },
+    },
+  }, async (request, reply) => {
+    const summary = await summarise(app.db, actingOf(request), request.query)
+    return reply.type(XLSX_MEDIA_TYPE)
+      .header('content-disposition', `attachment; filename="summary-${summary.regionCode}-${summary.year}.xlsx"`)
+      .send(xlsxStream('汇总', SUMMARY_COLUMNS, [summaryRows(summary)]))
   })
 
   app.get<{ Querystring: ReportQueryType }>('/reports/summary.svg', {
