@@ -81,6 +81,23 @@ function holderUrl (holder: LockHolder, url: string | undefined): string | undef
   return holder.port === null ? undefined : `http://127.0.0.1:${holder.port}`
 }
 
+/** The caller's token: --token, else HUIMIN_TOKEN. */
+const tokenOf = (values: { token?: string }) => values.token ?? process.env.HUIMIN_TOKEN
+
+/**
+ * When a running service holds the embedded database, the command goes through its API
+ * with the caller's token, or is refused naming the holder and saying `how` to go on.
+ * Undefined when no service holds it: the command opens the database itself.
+ */
+function throughRunningService (config: Config, values: { token?: string, url?: string }, how: string, work: (service: { url: string, token: string }) => Promise<number>): Promise<number> | undefined {
+  const holder = runningService(config)
+  if (!holder) return undefined
+  const token = tokenOf(values)
+  const url = holderUrl(holder, values.url)
+  if (!token || !url) return Promise.resolve(refuseBusy(config, holder, how))
+  return work({ url, token })
+}
+
 const printVerification = (result: { valid: boolean, rowsChecked: number, blocksChecked: number, firstBroken?: { seq?: number | null, problem?: string, detail?: string } | null }): number => {
   console.log(`${result.rowsChecked} rows in ${result.blocksChecked} sealed blocks checked`)
   if (result.valid) {
@@ -111,15 +128,9 @@ const commands: Record<string, Command> = {
       return EXIT.usage
     }
     const config = loadConfig()
-    const holder = runningService(config)
-    if (holder) {
-      const token = values.token ?? process.env.HUIMIN_TOKEN
-      const url = holderUrl(holder, values.url)
-      if (!token || !url) {
-        return refuseBusy(config, holder, 'stop it first, or give an administrator\'s token (--token or HUIMIN_TOKEN) to create the administrator through it')
-      }
-      return createAdminThrough({ url, token }, name, config.DISTRICT_CODE)
-    }
+    const through = throughRunningService(config, values, 'stop it first, or give an administrator\'s token (--token or HUIMIN_TOKEN) to create the administrator through it',
+      (service) => createAdminThrough(service, name, config.DISTRICT_CODE))
+    if (through) return through
     return withDatabase('create-admin', async (database, config) => {
       await prepareDatabase(database, config)
       const { officer, token } = await createAdministrator(database.db, systemActing('huimin cli', config.DISTRICT_CODE, clockFor(config.CLOCK, database.db)), { name, regionCode: config.DISTRICT_CODE })
@@ -131,7 +142,7 @@ const commands: Record<string, Command> = {
 
   'import-households': (args) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: serviceOptions })
-    const token = values.token ?? process.env.HUIMIN_TOKEN
+    const token = tokenOf(values)
     if (positionals.length !== 1 || !token) {
       process.stderr.write('import-households needs FILE and a token (--token or HUIMIN_TOKEN)\n')
       return Promise.resolve(2)
@@ -141,7 +152,7 @@ const commands: Record<string, Command> = {
 
   screen: (args) => {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...serviceOptions, region: { type: 'string' }, year: { type: 'string' } } })
-    const token = values.token ?? process.env.HUIMIN_TOKEN
+    const token = tokenOf(values)
     const year = Number(values.year)
     if (positionals.length !== 1 || !values.region || !Number.isInteger(year) || !token) {
       process.stderr.write('screen needs PROGRAM, --region CODE, --year YEAR and a token (--token or HUIMIN_TOKEN)\n')
@@ -154,21 +165,16 @@ const commands: Record<string, Command> = {
 
   'verify-audit': async (args) => {
     const { values } = parseArgs({ args, options: serviceOptions })
-    const config = loadConfig()
-    const holder = runningService(config)
-    if (holder) {
-      const token = values.token ?? process.env.HUIMIN_TOKEN
-      const url = holderUrl(holder, values.url)
-      if (!token || !url) {
-        return refuseBusy(config, holder, 'give an auditor\'s or administrator\'s token (--token or HUIMIN_TOKEN) to verify through it, or stop it first')
-      }
-      const answer = await call({ url, token }, 'GET', '/v1/audit/verify')
-      if (answer.status !== 200) {
-        process.stderr.write(`huimin: the service did not verify (${answer.status}): ${String(answer.body.detail ?? 'no detail')}\n`)
-        return EXIT.failed
-      }
-      return printVerification(answer.body as unknown as Parameters<typeof printVerification>[0])
-    }
+    const through = throughRunningService(loadConfig(), values, 'give an auditor\'s or administrator\'s token (--token or HUIMIN_TOKEN) to verify through it, or stop it first',
+      async (service) => {
+        const answer = await call(service, 'GET', '/v1/audit/verify')
+        if (answer.status !== 200) {
+          process.stderr.write(`huimin: the service did not verify (${answer.status}): ${String(answer.body.detail ?? 'no detail')}\n`)
+          return EXIT.failed
+        }
+        return printVerification(answer.body as unknown as Parameters<typeof printVerification>[0])
+      })
+    if (through) return through
     return withDatabase('verify-audit', async (database) => printVerification(await verifyAuditTrail(database.db, { parallel: database.engine === 'postgres' })))
   },
 

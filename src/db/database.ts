@@ -155,9 +155,12 @@ function embedded (client: PGlite, lock?: DataDirLock): Database {
         },
       }
     },
+    // Kysely closes the engine only if a query was ever made; an engine left open keeps
+    // the process alive, so it is closed here whatever was done with it.
     close: async () => {
       try {
         await db.destroy()
+        if (!client.closed) await client.close()
       } finally {
         lock?.release()
       }

@@ -26,18 +26,36 @@ export const INT32 = { minimum: -2147483648, maximum: 2147483647 } as const
 export function buildValidator (
   externalSchemas: Record<string, AnySchema | AnySchema[]>,
 ): (route: { schema: AnySchema, httpPart?: string }) => ValidateFunction {
+  const shared = Object.values(externalSchemas).flat()
+  let built = validatorsBuilt.find((each) => each.shared.length === shared.length && each.shared.every((schema, i) => schema === shared[i]))
+  if (!built) {
+    built = { shared, compiler: validatorCompiler(shared) }
+    validatorsBuilt.push(built)
+  }
+  return built.compiler
+}
+
+/**
+ * The compilers made, by the shared schemas they know: every plugin context asks for one,
+ * almost all with the same schemas, and each new one cost a meta-validation of them all.
+ */
+const validatorsBuilt: Array<{ shared: AnySchema[], compiler: (route: { schema: AnySchema, httpPart?: string }) => ValidateFunction }> = []
+
+function validatorCompiler (shared: AnySchema[]): (route: { schema: AnySchema, httpPart?: string }) => ValidateFunction {
   const body = requestAjv({ coerceTypes: false })
   const text = requestAjv({ coerceTypes: 'array' })
-  for (const schema of Object.values(externalSchemas)) {
-    for (const each of [schema].flat()) {
-      const bounded = boundIntegers(each)
-      body.addSchema(bounded)
-      text.addSchema(bounded)
-    }
+  for (const schema of shared) {
+    const bounded = boundIntegers(schema)
+    body.addSchema(bounded)
+    text.addSchema(bounded)
   }
   return ({ schema, httpPart }) => {
-    const validate = (httpPart === 'body' ? body : text).compile(boundIntegers(schema))
-    return withCleanText(validate, httpPart === 'headers' ? declaredProperties(schema) : undefined)
+    const bounded = boundIntegers(schema)
+    const ajv = httpPart === 'body' ? body : text
+    // Compiled when the first request reaches it: compiling every route's validators
+    // up front took over a second of each start, for routes a process may never serve.
+    let compiled: ValidateFunction | undefined
+    return withCleanText(() => (compiled ??= ajv.compile(bounded)), bounded, httpPart === 'headers' ? declaredProperties(schema) : undefined)
   }
 }
 
@@ -77,12 +95,12 @@ export function boundIntegers<T> (schema: T): T {
 }
 
 /**
- * The compiled validator, refusing first any text that breaks the one rule for text
+ * The validator (compiled when first called), refusing first any text that breaks the one rule for text
  * (src/http/text.ts), and data nested deeper than any schema goes. Headers are checked only where the route declares them: those
  * are the ones it uses. A body that is not JSON (an import file) is checked row by row
  * by its reader instead.
  */
-function withCleanText (validate: ValidateFunction, headers: string[] | undefined): ValidateFunction {
+function withCleanText (compiled: () => ValidateFunction, schema: AnySchema, headers: string[] | undefined): ValidateFunction {
   const checked = function (this: unknown, data: unknown, context?: unknown) {
     const subject = headers && data !== null && typeof data === 'object'
       ? Object.fromEntries(headers.map((name) => [name, (data as Record<string, unknown>)[name]]))
@@ -93,11 +111,12 @@ function withCleanText (validate: ValidateFunction, headers: string[] | undefine
       checked.errors = [error]
       return false
     }
+    const validate = compiled()
     const valid = (validate as (data: unknown, context?: unknown) => boolean).call(this, data, context)
     checked.errors = validate.errors
     return valid
   } as ValidateFunction
-  return Object.assign(checked, { schema: validate.schema, schemaEnv: validate.schemaEnv })
+  return Object.assign(checked, { schema })
 }
 
 function declaredProperties (schema: AnySchema): string[] {

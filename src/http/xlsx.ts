@@ -1,5 +1,4 @@
 import { PassThrough, type Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
 
 /** How a column is written: text (format '@', so Excel never reads a number into it), a count, or yuan as a number shown with 2 decimals. */
 export type XlsxColumnKind = 'text' | 'count' | 'yuan'
@@ -22,10 +21,11 @@ function cellOf (kind: XlsxColumnKind, value: string | number): string | number 
  */
 export function xlsxStream (sheetName: string, columns: XlsxColumn[], rows: AsyncIterable<Array<Array<string | number>>> | Iterable<Array<Array<string | number>>>): Readable {
   const out = new PassThrough()
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
-  const sheet = workbook.addWorksheet(sheetName)
-  sheet.columns = columns.map((column) => ({ key: column.header, width: Math.max(10, column.header.length * 2 + 2), style: { numFmt: FORMATS[column.kind] } }))
   const write = async () => {
+    const { default: ExcelJS } = await import('exceljs') // loaded when a workbook is asked for: it weighs on every start otherwise
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+    const sheet = workbook.addWorksheet(sheetName)
+    sheet.columns = columns.map((column) => ({ key: column.header, width: Math.max(10, column.header.length * 2 + 2), style: { numFmt: FORMATS[column.kind] } }))
     const head = sheet.addRow(columns.map((column) => column.header))
     head.eachCell((cell) => { cell.numFmt = '@' })
     head.commit()

@@ -49,7 +49,8 @@ t.test('one process holds an embedded database: a second server and the writing 
     t.match(token, /^hm_[A-Za-z0-9_-]{43}$/)
     const officers = await fetch(`${address}/v1/officers`, { headers: { authorization: `Bearer ${token}` } })
     t.equal(officers.status, 200, 'the running service knows the new administrator\'s token')
-    t.match(((await officers.json()) as { items: unknown[] }).items, [{ name: 'Administrator' }, { name: '王五', roles: ['admin'] }])
+    const listed = ((await officers.json()) as { items: Array<{ name: string }> }).items
+    t.match(listed.sort((a, b) => a.name.localeCompare(b.name, 'en')), [{ name: 'Administrator' }, { name: '王五', roles: ['admin'] }], 'both administrators, in any order')
     const verified = await runCli({ DATA_DIR: dataDir, HUIMIN_TOKEN: token }, 'verify-audit')
     t.equal(verified.code, 0, verified.stderr)
     t.match(verified.stdout, /valid: nothing was altered or removed/)

@@ -1,6 +1,5 @@
 import type { Test } from 'tap'
-import { regionWorld } from '../helper.js'
-import { couple } from '../registry/people.js'
+import { workflowWorld } from '../workflow/world.js'
 
 /** The district's paying account, as the payment files name it. */
 export const DEBTOR = { DEBTOR_NAME: '江岸区财政局', DEBTOR_ACCOUNT: '110000000000000000001', DEBTOR_BANK_CODE: '102100099996' }
@@ -12,30 +11,8 @@ export const DEBTOR = { DEBTOR_NAME: '江岸区财政局', DEBTOR_ACCOUNT: '1100
  * give them accounts, and take batches to their files.
  */
 export async function moneyWorld (t: Test, overrides: Record<string, string> = DEBTOR) {
-  const base = await regionWorld(t, { CLOCK: 'settable', ...overrides })
-  const { api, admin } = base
-  const registrar = await base.officer(['registrar'], base.villageA, '王登记')
-  const investigator = await base.officer(['investigator'], base.villageA, '李调查')
-  const reviewer = await base.officer(['reviewer'], base.townA, '赵审核')
-  const confirmer = await base.officer(['confirmer'], base.district, '钱确认')
-  const setClock = async (now: string) => {
-    const answer = await api.call(admin, 'PUT', '/v1/clock', { now: `${now}T09:00:00+08:00` })
-    if (answer.status !== 200) throw new Error(`clock: ${JSON.stringify(answer.body)}`)
-  }
-  await setClock('2010-03-15')
-  let households = 0
-  /** An old rural couple with one son (the head born 1945-01-01): the head qualifies for RURAL_REWARD in 2010. */
-  const elderlyCouple = async (regionCode = base.villageA) => {
-    const answer = await api.call(admin, 'POST', '/v1/households', couple(regionCode, ++households))
-    if (answer.status !== 201) throw new Error(`household: ${JSON.stringify(answer.body)}`)
-    return { head: answer.body.members[0].id as string, spouse: answer.body.members[1].id as string, son: answer.body.members[2].id as string, household: answer.body.id as string }
-  }
-  const register = async (personId: string, programCode = 'RURAL_REWARD') => {
-    const answer = await api.call(registrar.token, 'POST', '/v1/cases', { programCode, personId })
-    if (answer.status !== 201) throw new Error(`register: ${JSON.stringify(answer.body)}`)
-    return answer.body.id as string
-  }
-  const world = { ...base, registrar, investigator, reviewer, confirmer, setClock, elderlyCouple, register }
+  const world = await workflowWorld(t, overrides)
+  const { api } = world
   const financeOfficer = await world.officer(['finance_officer'], world.district, '孙出纳')
   const secondOfficer = await world.officer(['finance_officer'], world.district, '周出纳')
   const approver = await world.officer(['finance_approver'], world.district, '吴审批')

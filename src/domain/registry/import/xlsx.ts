@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream'
-import ExcelJS from 'exceljs'
 import { JobFailure } from '../../jobs/define.js'
 import type { ImportedHousehold } from './formats.js'
 import { readTable, type TableRow } from './table.js'
@@ -11,6 +10,7 @@ import { readTable, type TableRow } from './table.js'
  * is the first row after the header; empty rows are passed over.
  */
 export async function readXlsx (bytes: Buffer): Promise<ImportedHousehold[]> {
+  const { default: ExcelJS } = await import('exceljs') // loaded when a workbook comes: it weighs on every start otherwise
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
     worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
   })
