@@ -154,7 +154,8 @@ t.test('approval takes a second person and the funds; the pain.001 is valid, and
 })
 
 t.test('a cancelled batch frees its beneficiaries for the next', async (t) => {
-  await world.account(noAccount!.head, '张明')
+  // 𬌗 (U+2C317) is outside GBK: no two bytes write it, GB18030's four do.
+  await world.account(noAccount!.head, '李𬌗')
   const result = await world.batch('RURAL_REWARD', '2010')
   t.match(result, { count: 1, total: '720.00', notPayable: 0 }, 'the one who now has an account')
   t.equal((await world.step(financeOfficer, result.batchId!, 'cancel')).body.code, 'reason_required')
@@ -163,6 +164,21 @@ t.test('a cancelled batch frees its beneficiaries for the next', async (t) => {
   t.same((await world.payments(result.batchId!)).map((each) => each.status), ['cancelled'])
   const next = await world.batch('RURAL_REWARD', '2010')
   t.match(next, { count: 1, total: '720.00' }, 'paid by a new batch')
+
+  await world.database.db.updateTable('fund_allocations').set((eb) => ({ amount_fen: eb('amount_fen', '+', 72_000) })).where('year', '=', 2010).execute()
+  t.equal((await world.step(financeOfficer, next.batchId!, 'submit')).status, 200)
+  t.equal((await world.step(approver, next.batchId!, 'approve')).status, 200)
+  const file = (charset: string) => world.app.inject({ method: 'GET', url: `/v1/payment-batches/${next.batchId}/export.csv?charset=${charset}`, headers: { authorization: `Bearer ${approver.token}` } })
+  const gbk = await file('gbk')
+  t.match({ status: gbk.statusCode, type: gbk.headers['content-type'], body: gbk.json() },
+    { status: 409, type: /^application\/problem\+json/, body: { code: 'charset_lacks_characters', detail: /payment 1 \(序号\) has a character GBK lacks; ask for charset=gb18030/ } },
+    'a name GBK cannot write is refused whole, naming the payment by its 序号, never written as ?')
+  t.notMatch(gbk.body, /李/, 'and the refusal does not quote the name')
+  for (const charset of ['gb18030', 'utf-8']) {
+    const written = await file(charset)
+    t.equal(written.statusCode, 200)
+    t.match(iconv.decode(written.rawPayload, charset).split('\r\n')[1], /^1,李𬌗,/, `${charset} writes the name whole`)
+  }
 })
 
 t.test('refusals: periods, programmes, regions, the debtor', async (t) => {

@@ -14,6 +14,9 @@ export const batchNotExportable = defineProblem(409, 'batch_not_exportable', (st
   `A batch that is ${status} has no payment file: files are made from approval on.`)
 export const debtorNotConfigured = defineProblem(409, 'debtor_not_configured', (missing: string[]) =>
   `The district's paying account is not configured: set ${missing.join(', ')}.`)
+export const charsetLacksCharacters = defineProblem(409, 'charset_lacks_characters', (charset: string, seqs: number[], more: boolean) =>
+  `The payee or bank name of payment${seqs.length > 1 ? 's' : ''} ${seqs.join(', ')}${more ? ' and others' : ''} (序号) has a character ${charset.toUpperCase()} lacks; `
+  + 'ask for charset=gb18030, which encodes every character, or utf-8.')
 export const batchNotExported = defineProblem(409, 'batch_not_exported', (status: string) =>
   `A batch that is ${status} takes no bank results: results answer a file handed to the bank (export).`)
 

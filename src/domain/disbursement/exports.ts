@@ -6,9 +6,10 @@ import type { Acting } from '../identity/acting.js'
 import type { PiiVault } from '../registry/pii.js'
 import { xlsxStream } from '../../http/xlsx.js'
 import { buildCsvExport, EXPORT_COLUMNS, exportRows } from './csv-export.js'
-import { batchNotExportable, debtorNotConfigured } from './errors.js'
+import { batchNotExportable, charsetLacksCharacters, debtorNotConfigured } from './errors.js'
 import { paymentChunks, purposeOf, type Debtor, type FileHeader } from './files.js'
 import { buildPain001 } from './pain001.js'
+import { exportRows as paymentRows } from './repo.js'
 import { findBatch } from './service.js'
 import { messageIdOf } from './views.js'
 
@@ -54,6 +55,26 @@ export async function pain001File (db: Kysely<DB>, vault: PiiVault, acting: Acti
 export const CSV_CHARSETS = ['utf-8', 'gbk', 'gb18030'] as const
 export type CsvCharset = (typeof CSV_CHARSETS)[number]
 
+/** Whether the charset writes the text as it is: iconv-lite writes `?` for a character it lacks. */
+const encodes = (charset: CsvCharset, text: string) => iconv.decode(iconv.encode(text, charset), charset) === text
+
+/**
+ * Refuses a GBK file of a batch that names a payee or bank with a character GBK lacks
+ * (a rare 生僻字): written as `?`, the bank would be handed a name that is not the
+ * account holder's. Read before the first byte is sent, so the refusal is a whole answer.
+ */
+async function checkEncodable (db: Kysely<DB>, batchId: string, charset: CsvCharset): Promise<void> {
+  if (charset !== 'gbk') return
+  const lacking: number[] = []
+  for (let after = 0; ;) {
+    const rows = await paymentRows(db, batchId, after, 1000)
+    for (const row of rows) if (!encodes(charset, row.holder_name) || !encodes(charset, row.bank_name)) lacking.push(row.seq)
+    if (rows.length < 1000 || lacking.length > 20) break
+    after = rows[rows.length - 1]!.seq
+  }
+  if (lacking.length > 0) throw charsetLacksCharacters(charset, lacking.slice(0, 20), lacking.length > 20)
+}
+
 async function * encoded (text: AsyncIterable<string>, charset: CsvCharset): AsyncGenerator<Buffer> {
   for await (const chunk of text) yield iconv.encode(chunk, charset)
 }
@@ -61,6 +82,7 @@ async function * encoded (text: AsyncIterable<string>, charset: CsvCharset): Asy
 /** The batch's CSV file for banks that take no ISO 20022, as a stream, in the charset asked for. */
 export async function csvFile (db: Kysely<DB>, vault: PiiVault, acting: Acting, batchId: string, charset: CsvCharset = 'utf-8') {
   const header = await headerOf(db, acting, batchId)
+  await checkEncodable(db, header.batchId, charset)
   const payments = paymentChunks(db, header.batchId, (cipher, key) => vault.decrypt(cipher, key))
   const text = buildCsvExport(header, payments, charset === 'utf-8')
   return { name: `${header.messageId}.csv`, stream: Readable.from(charset === 'utf-8' ? text : encoded(text, charset)) }

@@ -180,7 +180,8 @@ export default async function disbursementRoutes (app: FastifyInstance, options:
       tags: ['payments'],
       summary: 'The batch as CSV for banks that take no ISO 20022 files',
       description: 'From approval on. CRLF, header 序号, 收款人姓名, 收款账号, 开户行行号, 开户行名称, 金额, 用途, 业务编号; streamed. '
-        + 'UTF-8 with a byte-order mark by default; charset=gbk or charset=gb18030 writes the same rows in that encoding, without a byte-order mark, for bank portals that want it.',
+        + 'UTF-8 with a byte-order mark by default; charset=gbk or charset=gb18030 writes the same rows in that encoding, without a byte-order mark, for bank portals that want it. '
+        + 'Under gbk, a batch naming a payee or bank with a character GBK lacks is 409 charset_lacks_characters (gb18030 writes every character).',
       params: idOf('payment batch'),
       querystring: Type.Object({
         charset: Type.Enum([...CSV_CHARSETS], { default: 'utf-8', description: 'The encoding of the file: utf-8 (with BOM), gbk or gb18030.' }),
