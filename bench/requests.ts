@@ -25,7 +25,7 @@ import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { checkCharacter } from '../src/domain/registry/id-number.js'
-import { drive, residentMiB, startServer, type Load } from './http.js'
+import { drive, residentMiB, startServer, UNLIMITED_TOKEN, type Load } from './http.js'
 import { benchDatabase, count, row } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -194,7 +194,7 @@ try {
         await prepareDatabase(bench.database, config)
         const token = await seed(bench.database.db)
         const service = await startServer('src/server.ts', {
-          DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', DATABASE_POOL_SIZE: '20',
+          DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', DATABASE_POOL_SIZE: '20', ...UNLIMITED_TOKEN,
         }, 'health')
         try {
           const target = await register(service.url, token)
@@ -216,7 +216,7 @@ try {
         const token = await seed(database.db)
         await database.close()
         const service = await startServer('src/server.ts', {
-          DATABASE_URL: undefined, DATA_DIR: dataDir, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0',
+          DATABASE_URL: undefined, DATA_DIR: dataDir, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', ...UNLIMITED_TOKEN,
         }, 'health')
         try {
           row('embedded: server resident at rest, empty', `${(await residentMiB(service.pid)).toFixed(0)} MiB`, '(target ≤ 256 MiB)')

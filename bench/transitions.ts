@@ -17,7 +17,7 @@ import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing, type Acting } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { takeSteps } from '../src/domain/workflow/service.js'
-import { drive, startServer } from './http.js'
+import { drive, startServer, UNLIMITED_TOKEN } from './http.js'
 import { benchDatabase, count, row, timed } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -66,7 +66,7 @@ try {
 
   // Single transitions over HTTP: each connection suspends and resumes its own cases in turn.
   const service = await startServer('src/server.ts', {
-    DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', DATABASE_POOL_SIZE: '20',
+    DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', DATABASE_POOL_SIZE: '20', ...UNLIMITED_TOKEN,
   }, 'health')
   const hello = await startServer('bench/hello-world.ts', {}, 'port')
   try {
