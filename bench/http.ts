@@ -24,7 +24,9 @@ export async function startServer (script: string, env: Record<string, string | 
   // A variable given as undefined is taken out of the server's environment (DATABASE_URL, for the embedded engine).
   const merged: Record<string, string | undefined> = { ...process.env, ...env, PORT: String(port) }
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name]
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_CPU_PROF=DIR writes each server's CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
     env: merged,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
