@@ -3,7 +3,6 @@ import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
 
-/** A server in its own process, so that the load generator does not share its core. */
 /**
  * One officer token drives all 20 connections of a bench, far past the 6,000 requests a
  * minute a token may make (RATE_LIMIT_PER_TOKEN): the limit is raised, so every request
@@ -11,6 +10,7 @@ import autocannon from 'autocannon'
  */
 export const UNLIMITED_TOKEN = { RATE_LIMIT_PER_TOKEN: '10000000' } as const
 
+/** A server in its own process, so that the load generator does not share its core. */
 export interface Server {
   url: string
   /** The server process's id (for its resident memory). */

@@ -9,7 +9,7 @@ import { buildCsvExport, EXPORT_COLUMNS, exportRows } from './csv-export.js'
 import { batchNotExportable, charsetLacksCharacters, debtorNotConfigured } from './errors.js'
 import { paymentChunks, purposeOf, type Debtor, type FileHeader } from './files.js'
 import { buildPain001 } from './pain001.js'
-import { exportRows as paymentRows } from './repo.js'
+import { paymentsWithUncommonNames } from './repo.js'
 import { findBatch } from './service.js'
 import { messageIdOf } from './views.js'
 
@@ -61,17 +61,14 @@ const encodes = (charset: CsvCharset, text: string) => iconv.decode(iconv.encode
 /**
  * Refuses a GBK file of a batch that names a payee or bank with a character GBK lacks
  * (a rare 生僻字): written as `?`, the bank would be handed a name that is not the
- * account holder's. Read before the first byte is sent, so the refusal is a whole answer.
+ * account holder's. One statement finds the names with characters beyond the common
+ * ones, which are then tried, before the first byte is sent: the refusal is a whole answer.
  */
 async function checkEncodable (db: Kysely<DB>, batchId: string, charset: CsvCharset): Promise<void> {
   if (charset !== 'gbk') return
-  const lacking: number[] = []
-  for (let after = 0; ;) {
-    const rows = await paymentRows(db, batchId, after, 1000)
-    for (const row of rows) if (!encodes(charset, row.holder_name) || !encodes(charset, row.bank_name)) lacking.push(row.seq)
-    if (rows.length < 1000 || lacking.length > 20) break
-    after = rows[rows.length - 1]!.seq
-  }
+  const lacking = (await paymentsWithUncommonNames(db, batchId))
+    .filter((row) => !encodes(charset, row.holder_name) || !encodes(charset, row.bank_name))
+    .map((row) => row.seq)
   if (lacking.length > 0) throw charsetLacksCharacters(charset, lacking.slice(0, 20), lacking.length > 20)
 }
 

@@ -127,6 +127,23 @@ export async function paymentRows (db: Kysely<DB>, batchId: string, filter: { st
   return rows
 }
 
+/**
+ * Text every encoding the files offer writes: printable ASCII, the CJK ideographs
+ * U+4E00–U+9FA5 (all of GBK's) and the punctuation of names and bank names (· 〇 、 — （ ）).
+ * A name of these characters alone needs no closer look.
+ */
+const PLAIN_TEXT = '^[ -~一-龥·〇、—（）]*$'
+
+/** The batch's payments whose payee or bank name holds a character beyond PLAIN_TEXT, in file order: the few to check against a narrower encoding. */
+export async function paymentsWithUncommonNames (db: Kysely<DB>, batchId: string) {
+  const { rows } = await sql<{ seq: number, holder_name: string, bank_name: string }>`
+    select seq, holder_name, bank_name from payments
+     where batch_id = ${batchId} and (holder_name !~ ${PLAIN_TEXT} or bank_name !~ ${PLAIN_TEXT})
+     order by seq
+  `.execute(db)
+  return rows
+}
+
 /** What the payment files need of a batch's payments, a chunk at a time in file order. */
 export async function exportRows (db: Kysely<DB>, batchId: string, afterSeq: number, limit: number) {
   const { rows } = await sql<{ id: string, seq: number, amount_fen: number, bank_name: string, branch_code: string, account_number_cipher: Buffer, account_number_key: string, holder_name: string }>`
