@@ -6,6 +6,7 @@ import pg from 'pg'
 import type { Logger } from 'pino'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { prepareStatements } from './prepared.js'
 import { typeParsers } from './type-parsers.js'
 import type { DB } from './types.js'
 
@@ -67,7 +68,10 @@ function openPostgres (url: string, options: DatabaseOptions): Database {
   // its next query, which rolls its transaction back.
   const reportLostConnection = (error: Error) => options.logger?.warn({ err: error }, 'database connection lost')
   pool.on('error', reportLostConnection)
-  pool.on('connect', (client) => client.on('error', reportLostConnection))
+  pool.on('connect', (client) => {
+    client.on('error', reportLostConnection)
+    prepareStatements(client)
+  })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

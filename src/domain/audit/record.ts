@@ -33,17 +33,26 @@ export interface AuditEntry {
  * into the chain as it commits. The time is the clock's.
  */
 export async function recordAudit (trx: Transaction<DB>, acting: Acting, ...entries: AuditEntry[]): Promise<void> {
-  // Chunks keep each array, and the statement, a moderate size.
-  for (let start = 0; start < entries.length; start += 5000) {
-    await insertEntries(trx, acting, entries.slice(start, start + 5000))
-  }
+  for (const chunk of auditChunks(entries)) await auditInsert(acting, chunk).execute(trx)
+}
+
+/** The most audit rows one statement writes: chunks keep each JSON document, and the statement, a moderate size. */
+const MOST_PER_STATEMENT = 5000
+
+export function auditChunks<T> (entries: readonly T[]): T[][] {
+  const chunks: T[][] = []
+  for (let start = 0; start < entries.length; start += MOST_PER_STATEMENT) chunks.push(entries.slice(start, start + MOST_PER_STATEMENT))
+  return chunks
 }
 
 /**
- * One statement for many rows: the acting caller as single values, the rows' own
- * fields as one JSON document, so the statement has a handful of parameters however many rows.
+ * The INSERT of many audit rows, as a statement of its own or the end of a larger one
+ * (a state machine's UPDATE and its audit rows are one statement): the acting caller as
+ * single values, the rows' own fields as one JSON document, so the statement has a
+ * handful of parameters however many rows. With `onlyIds`, a row is written only when
+ * its entity_id is among those the named CTE returns (column `id`).
  */
-async function insertEntries (trx: Transaction<DB>, acting: Acting, entries: AuditEntry[]): Promise<void> {
+export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: string): RawBuilder<unknown> {
   const { actor } = acting
   const rows = JSON.stringify(entries.map((entry) => ({
     entity_type: entry.entityType,
@@ -56,7 +65,7 @@ async function insertEntries (trx: Transaction<DB>, acting: Acting, entries: Aud
     changes: entry.changes ?? null,
     actor_role: entry.role ?? acting.role,
   })))
-  await sql`
+  return sql`
     insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
                               actor_region, region_code, reason, request_id, changes)
     select ${acting.clock.sql}, entity_type, entity_id, action, from_status, to_status,
@@ -65,7 +74,8 @@ async function insertEntries (trx: Transaction<DB>, acting: Acting, entries: Aud
       from jsonb_to_recordset(${rows}::jsonb)
         as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text,
                  changes jsonb, actor_role text)
-  `.execute(trx)
+     ${onlyIds ? sql`where rows.entity_id in (select id::text from ${sql.table(onlyIds)})` : sql``}
+  `
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { BatchStatus, DB } from '../../db/types.js'
 import { notFound } from '../entities.js'
 import { holds, systemActing, type Acting } from '../identity/acting.js'
@@ -33,7 +34,7 @@ async function lockBatches (trx: Transaction<DB>, ids: readonly string[], acting
   const { rows } = await sql<Omit<LockedBatch, 'overspent'> & { sources: string[], by_source_fen: string[] }>`
     select id, status, region_code, program_code, period, year, count, total_fen, submitted_by, sources, by_source_fen::text[] as by_source_fen
       from payment_batches b
-     where id = any(${[...ids]}::uuid[]) and ${inSubtree('b.region_code', acting.scope)}
+     where ${idIn('id', ids)} and ${inSubtree('b.region_code', acting.scope)}
      order by id
        for update
   `.execute(trx)

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { DB, PaymentStatus } from '../../db/types.js'
 import { notFound } from '../entities.js'
 import type { Acting } from '../identity/acting.js'
@@ -18,7 +19,7 @@ export interface LockedPayment {
 function lockPayments (trx: Transaction<DB>, ids: readonly string[], acting: Acting): Promise<LockedPayment[]> {
   return sql<LockedPayment>`
     select id, status, region_code, batch_id, case_id, amount_fen from payments
-     where id = any(${[...ids]}::uuid[]) and ${inSubtree('region_code', acting.scope)}
+     where ${idIn('id', ids)} and ${inSubtree('region_code', acting.scope)}
        for update
   `.execute(trx).then((result) => result.rows)
 }

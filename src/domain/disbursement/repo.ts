@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { DB, FundSource, PaymentStatus } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 
@@ -82,7 +83,7 @@ export async function batchRows (db: Kysely<DB>, scope: string, filter: { ids?: 
       left join officers ao on ao.id = b.approved_by
       left join officers eo on eo.id = b.exported_by
      where ${inSubtree('b.region_code', scope)}
-       ${filter.ids ? sql`and b.id = any(${filter.ids}::uuid[])` : sql``}
+       ${filter.ids ? sql`and ${idIn('b.id', filter.ids)}` : sql``}
        ${filter.programCode !== undefined ? sql`and b.program_code = ${filter.programCode}` : sql``}
        ${filter.status !== undefined ? sql`and b.status = ${filter.status}` : sql``}
        ${filter.afterId !== undefined ? sql`and b.id > ${filter.afterId}::uuid` : sql``}

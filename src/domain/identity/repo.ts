@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { DB } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 import type { TokenHolder } from './actor.js'
@@ -100,7 +101,7 @@ export function lockTokens (db: Kysely<DB>, ids: readonly string[], scope: strin
     .leftJoin('officers as o', 'o.id', 't.officer_id')
     .leftJoin('partners as p', 'p.id', 't.partner_id')
     .select(['t.id', 't.status', 't.officer_id', 't.partner_id', holderRegion.as('region_code')])
-    .where('t.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .where(idIn('t.id', ids))
     .where(inSubtree(holderRegion, scope))
   if (holderId !== undefined) query = query.where((eb) => eb.or([eb('t.officer_id', '=', holderId), eb('t.partner_id', '=', holderId)]))
   return query.forUpdate('t').execute()

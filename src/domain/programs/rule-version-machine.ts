@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { DB } from '../../db/types.js'
 import { notFound } from '../entities.js'
 import type { Acting } from '../identity/acting.js'
@@ -15,7 +16,7 @@ export function districtAdministratorsOnly (_row: unknown, acting: Acting) {
 function lockRuleVersions (trx: Transaction<DB>, ids: readonly string[]) {
   return trx.selectFrom('rule_versions')
     .select(['id', 'status', 'program_code', 'version', 'authored_by', sql<string>`(select code from regions where parent_code is null)`.as('region_code')])
-    .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .where(idIn('id', ids))
     .forUpdate()
     .execute()
 }

@@ -1,7 +1,8 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { DB } from '../../db/types.js'
 import type { ProblemError } from '../../http/problem.js'
-import { recordAudit, type AuditEntry } from '../audit/record.js'
+import { auditChunks, auditInsert, type AuditEntry } from '../audit/record.js'
 import type { EntityType } from '../entities.js'
 import type { Acting } from '../identity/acting.js'
 import { roleForbidden } from '../identity/errors.js'
@@ -42,6 +43,12 @@ export interface Machine<S extends string, A extends string, R extends LockedRow
   steps: Readonly<Record<A, Step<S, R>>>
   /** The rows among ids the acting caller may see, locked FOR UPDATE, in one statement. */
   lock: (trx: Transaction<DB>, ids: readonly string[], acting: Acting) => Promise<R[]>
+  /**
+   * Brings locked rows up to date before the step is checked, the rows as they then
+   * stand: a case whose district notice has ended becomes active first. It sees the
+   * rows the lock read, so a call with nothing to settle costs no statement.
+   */
+  settle?: (trx: Transaction<DB>, rows: R[], acting: Acting, action: A) => Promise<R[]>
   /** The 404 of an id that is not there (or not in the caller's region). */
   notFound: (id: string) => ProblemError
   /** Columns written with the new status (activated_at, revoked_at …). */
@@ -114,8 +121,8 @@ function refusalFor<S extends string, A extends string, R extends LockedRow<S>> 
 
 /**
  * Takes many things of one kind through one action, set-based: one statement locks
- * them, each is checked on its own, one UPDATE … FROM unnest moves those that pass,
- * and one bulk write records an audit row for each. The answer says, per id, the
+ * them, each is checked on its own, and one statement moves those that pass and
+ * writes an audit row for each (an UPDATE and its INSERT). The answer says, per id, the
  * change made or why none was.
  */
 export async function transitionMany<S extends string, A extends string, R extends LockedRow<S>> (
@@ -139,7 +146,8 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
 ): Promise<{ succeeded: Array<Transitioned<S>>, refused: Array<{ id: string, problem: ProblemError }> }> {
   const step = machine.steps[action]
   const unique = [...new Set(ids)]
-  const locked = new Map((await machine.lock(trx, unique, acting)).map((row) => [row.id, row]))
+  const rows = await machine.lock(trx, unique, acting)
+  const locked = new Map((machine.settle ? await machine.settle(trx, rows, acting, action) : rows).map((row) => [row.id, row]))
   const passing: R[] = []
   const refused: Array<{ id: string, problem: ProblemError }> = []
   for (const id of unique) {
@@ -149,12 +157,11 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
     else passing.push(row!)
   }
   if (passing.length > 0) {
-    await writeStatus(trx, machine, passing.map((row) => row.id), step.to, acting, action)
     const changed = passing.map((row): Changed<S, A, R> => {
       const role = roleOf(step, row, acting)
       return { row, action, to: step.to, role: role === null || role === 'system' ? acting.role : role }
     })
-    await recordAudit(trx, acting, ...changed.map(({ row, role }): AuditEntry => ({
+    await writeStatus(trx, machine, step.to, acting, action, changed.map(({ row, role }): AuditEntry => ({
       entityType: machine.entity,
       entityId: row.id,
       action,
@@ -170,16 +177,23 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
   return { succeeded: passing.map((row) => ({ id: row.id, from: row.status, to: step.to })), refused }
 }
 
+/** The new status and each row's audit row, one statement for each chunk of rows: the UPDATE, and the INSERT of the rows it moved. */
 async function writeStatus<S extends string, A extends string, R extends LockedRow<S>> (
-  trx: Transaction<DB>, machine: Machine<S, A, R>, ids: string[], to: S, acting: Acting, action: A,
+  trx: Transaction<DB>, machine: Machine<S, A, R>, to: S, acting: Acting, action: A, entries: AuditEntry[],
 ): Promise<void> {
   const columns = Object.entries(machine.columns?.(to, acting, action) ?? {})
     .flatMap(([column, value]) => value === undefined ? [] : [sql`, ${sql.ref(column)} = ${value}`])
-  const { rows } = await sql<{ id: string }>`
-    update ${sql.table(machine.table)} as t set status = ${to}${sql.join(columns, sql``)}
-      from unnest(${ids}::uuid[]) as moved (id)
-     where t.id = moved.id
-    returning t.id
-  `.execute(trx)
-  if (rows.length !== ids.length) throw new Error(`${machine.entity}: ${ids.length - rows.length} locked rows were not updated`)
+  for (const chunk of auditChunks(entries)) {
+    const ids = chunk.map((entry) => entry.entityId)
+    const { numAffectedRows } = await sql`
+      with moved as (
+        update ${sql.table(machine.table)} as t set status = ${to}${sql.join(columns, sql``)}
+         where ${idIn('t.id', ids)}
+        returning t.id
+      )
+      ${auditInsert(acting, chunk, 'moved')}
+    `.execute(trx)
+    const written = Number(numAffectedRows ?? 0)
+    if (written !== ids.length) throw new Error(`${machine.entity}: ${ids.length - written} locked rows were not updated`)
+  }
 }

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { DB, ObjectionStatus } from '../../db/types.js'
 import { notFound } from '../entities.js'
 import { systemActing, type Acting } from '../identity/acting.js'
@@ -21,7 +22,7 @@ function lockObjections (trx: Transaction<DB>, ids: readonly string[], acting: A
     .innerJoin('persons as p', 'p.id', 'c.person_id')
     .innerJoin('households as h', 'h.id', 'p.household_id')
     .select(['o.id', 'o.status', 'h.region_code', 'o.case_id', 'c.status as case_status'])
-    .where('o.id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .where(idIn('o.id', ids))
     .where(inSubtree('h.region_code', acting.scope))
     .forUpdate('o')
     .execute()

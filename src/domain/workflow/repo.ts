@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import type { CaseStatus, DB, NoticeLevel } from '../../db/types.js'
 import { sqlToday, type Clock } from '../clock/clock.js'
 import { inSubtree } from '../regions/scope.js'
@@ -35,7 +36,7 @@ export async function lockCases (trx: Transaction<DB>, ids: readonly string[], s
       join households h on h.id = p.household_id
       join rule_versions v on v.program_code = c.program_code and v.version = c.rule_version
       left join notices n on n.case_id = c.id and n.closed_on is null
-     where c.id = any(${[...ids]}::uuid[]) and ${inSubtree('h.region_code', scope)}
+     where ${idIn('c.id', ids)} and ${inSubtree('h.region_code', scope)}
        for update of c
   `.execute(trx)
   return rows
@@ -66,7 +67,7 @@ export async function insertSteps (trx: Transaction<DB>, actor: { kind: string, 
 /** Takes the cases' current notices down: the cases moved on from them today. */
 export async function closeNotices (trx: Transaction<DB>, caseIds: string[], clock: Clock): Promise<void> {
   if (caseIds.length === 0) return
-  await sql`update notices set closed_on = ${sqlToday(clock)} where case_id = any(${caseIds}::uuid[]) and closed_on is null`.execute(trx)
+  await sql`update notices set closed_on = ${sqlToday(clock)} where ${idIn('case_id', caseIds)} and closed_on is null`.execute(trx)
 }
 
 /** Posts a notice per case, on the board of the given region of each, from today for the given days. */
@@ -90,7 +91,7 @@ export async function dueForActivation (db: Kysely<DB>, scope: string, clock: Cl
       join persons p on p.id = c.person_id
       join households h on h.id = p.household_id
      where c.status = 'district_notice' and n.ends_on < ${sqlToday(clock)} and ${inSubtree('h.region_code', scope)}
-       ${caseIds ? sql`and c.id = any(${caseIds}::uuid[])` : sql``}
+       ${caseIds ? sql`and ${idIn('c.id', caseIds)}` : sql``}
        and not exists (select 1 from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))
   `.execute(db)
   return rows.map((row) => row.id)

@@ -12,12 +12,12 @@ import { levelOf } from '../regions/scope.js'
 import { listedRegion } from '../regions/service.js'
 import { getPerson, type Registry } from '../registry/service.js'
 import { transition, transitionMany } from '../state/machine.js'
-import { CASE, type CaseAction } from './case-machine.js'
+import { CASE, NOTICE_ENDED_REASON, type CaseAction } from './case-machine.js'
 import { caseExists, caseNotFound, caseSubject, notEligible, wrongLevel } from './errors.js'
 import { dueForActivation, insertSteps } from './repo.js'
 import type { Case, CaseCreate, CaseListQuery, CaseTransition, CaseTransitions } from './schemas.js'
 import { stepOf, type Workflow } from './steps.js'
-import { caseRows, caseView, timelineOf, toCaseSummary, type CaseRow } from './views.js'
+import { caseRows, caseView, caseWithTimeline, toCaseSummary, type CaseRow } from './views.js'
 
 type CriterionResult = Static<typeof Criterion>
 
@@ -96,7 +96,7 @@ export async function settleDueCases (db: Kysely<DB>, acting: Acting, caseIds?: 
     const due = await dueForActivation(trx, acting.scope, acting.clock, caseIds)
     if (due.length === 0) return 0
     const system = systemActing('huimin', acting.scope, acting.clock, acting.requestId)
-    const { succeeded } = await transitionMany(trx, CASE, system, due, 'activate', { reason: 'the district notice ended with no objection pending' })
+    const { succeeded } = await transitionMany(trx, CASE, system, due, 'activate', { reason: NOTICE_ENDED_REASON })
     return succeeded.length
   })
 }
@@ -107,9 +107,9 @@ export async function getCase (registry: Registry, acting: Acting, id: string): 
 }
 
 async function readCase (registry: Registry, acting: Acting, id: string): Promise<Case> {
-  const [row] = await caseRows(registry.db, acting.scope, { ids: [id] })
-  if (!row) throw caseNotFound(id)
-  return { ...caseView(row, registry.vault, acting.actor), timeline: await timelineOf(registry.db, id) }
+  const found = await caseWithTimeline(registry.db, acting.scope, id)
+  if (!found) throw caseNotFound(id)
+  return { ...caseView(found.row, registry.vault, acting.actor), timeline: found.timeline }
 }
 
 export async function listCases (registry: Registry, acting: Acting, query: CaseListQuery & { limit: number }) {
@@ -124,7 +124,6 @@ export async function listCases (registry: Registry, acting: Acting, query: Case
 /** One step on one case by the officer acting; the case as it then stands. */
 export async function takeStep (registry: Registry, acting: Acting, id: string, input: CaseTransition): Promise<Case> {
   await inTransaction(registry.db, async (trx) => {
-    await settleDueCases(trx, acting, [id])
     await transition(trx, CASE, acting, id, input.action as CaseAction, { reason: input.reason ?? null, findings: input.findings ?? null })
   })
   return readCase(registry, acting, id)
@@ -133,7 +132,6 @@ export async function takeStep (registry: Registry, acting: Acting, id: string, 
 /** One step on many cases, each on its own checks, set-based: a township reviewer approving 2,000 cases is one request. */
 export async function takeSteps (db: Kysely<DB>, acting: Acting, input: CaseTransitions) {
   return inTransaction(db, async (trx) => {
-    await settleDueCases(trx, acting, input.caseIds)
     const outcome = await transitionMany(trx, CASE, acting, input.caseIds, input.action as CaseAction, {
       reason: input.reason ?? null, findings: input.findings ?? null,
     })

@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely'
-import type { CaseStatus, DB } from '../../db/types.js'
+import { sql, type Kysely, type Selectable } from 'kysely'
+import { idIn } from '../../db/id-in.js'
+import type { CaseStatus, CaseStepsTable, DB } from '../../db/types.js'
 import type { Actor } from '../identity/actor.js'
 import { inSubtree } from '../regions/scope.js'
 import { seesWholeIdNumber } from '../registry/people.js'
@@ -17,6 +18,10 @@ export interface CaseFilter {
 
 /** Cases of households in the scope, with their subject and current notice, by id. */
 export function caseRows (db: Kysely<DB>, scope: string, filter: CaseFilter) {
+  return caseQuery(db, scope, filter).execute()
+}
+
+function caseQuery (db: Kysely<DB>, scope: string, filter: CaseFilter) {
   let query = db.selectFrom('cases as c')
     .innerJoin('persons as p', 'p.id', 'c.person_id')
     .innerJoin('households as h', 'h.id', 'p.household_id')
@@ -28,16 +33,29 @@ export function caseRows (db: Kysely<DB>, scope: string, filter: CaseFilter) {
     ])
     .where(inSubtree('h.region_code', scope))
     .orderBy('c.id')
-  if (filter.ids) query = query.where('c.id', '=', sql<string>`any(${filter.ids}::uuid[])`)
+  if (filter.ids) query = query.where(idIn('c.id', filter.ids))
   if (filter.program !== undefined) query = query.where('c.program_code', '=', filter.program)
   if (filter.status !== undefined) query = query.where('c.status', '=', filter.status as CaseStatus)
   if (filter.personId !== undefined) query = query.where('c.person_id', '=', filter.personId)
   if (filter.afterId !== undefined) query = query.where('c.id', '>', filter.afterId)
   if (filter.limit !== undefined) query = query.limit(filter.limit)
-  return query.execute()
+  return query
 }
 
 export type CaseRow = Awaited<ReturnType<typeof caseRows>>[number]
+
+/** A case_steps row as JSON: its time a string. */
+type StepJson = Omit<Selectable<CaseStepsTable>, 'at'> & { at: string }
+
+/** One case in the scope with its timeline, in one statement; undefined when there is none. */
+export async function caseWithTimeline (db: Kysely<DB>, scope: string, id: string): Promise<{ row: CaseRow, timeline: TimelineEntry[] } | undefined> {
+  const found = await caseQuery(db, scope, { ids: [id] })
+    .select(sql<StepJson[]>`coalesce((select json_agg(s order by s.id) from case_steps s where s.case_id = c.id), '[]')`.as('timeline'))
+    .executeTakeFirst()
+  if (!found) return undefined
+  const { timeline, ...row } = found
+  return { row, timeline: timeline.map(toTimelineEntry) }
+}
 
 /** A case as the caller may see it: the subject's ID number whole only for the roles that check it against the card. */
 export function toCaseSummary (row: CaseRow, vault: PiiVault, actor: Actor): CaseSummary {
@@ -64,14 +82,13 @@ export function caseView (row: CaseRow, vault: PiiVault, actor: Actor): Omit<Cas
   return toCaseSummary(row, vault, actor)
 }
 
-/** Every step of a case, oldest first, each with its responsible officer (or the service). */
-export async function timelineOf (db: Kysely<DB>, caseId: string): Promise<TimelineEntry[]> {
-  const rows = await db.selectFrom('case_steps').selectAll().where('case_id', '=', caseId).orderBy('id').execute()
-  return rows.map((row) => ({
+/** A step of a case's timeline, with its responsible officer (or the service). */
+function toTimelineEntry (row: StepJson): TimelineEntry {
+  return {
     action: row.action,
     from: row.from_status as CaseStatus | null,
     to: row.to_status as CaseStatus,
-    at: row.at.toISOString(),
+    at: new Date(row.at).toISOString(),
     actor: {
       kind: row.actor_kind,
       id: row.actor_id,
@@ -81,5 +98,5 @@ export async function timelineOf (db: Kysely<DB>, caseId: string): Promise<Timel
     },
     ...(row.reason ? { reason: row.reason } : {}),
     ...(row.findings ? { findings: row.findings } : {}),
-  }))
+  }
 }
