@@ -15,7 +15,8 @@ const LONGEST_TEXT = 16_384
  * (docs/scaling.md). The name is a digest of the text, so one text is one statement
  * on each connection. A plan kept across a change of the schema is planned again by
  * PostgreSQL; a statement whose result columns a migration changed is refused once
- * ("cached plan must not change result type") and then sent unnamed on that connection.
+ * ("cached plan must not change result type"): it is sent unnamed from then on, at once
+ * when no transaction is open.
  */
 export function prepareStatements (client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown
@@ -25,9 +26,11 @@ export function prepareStatements (client: pg.PoolClient): void {
     const name = rest.length === 0 && typeof text === 'string' && Array.isArray(values) ? nameOf(text, values, prepared, stale) : undefined
     if (name === undefined) return query(text, values, ...rest)
     prepared.add(name)
-    return (query({ name, text, values }) as Promise<pg.QueryResult>).catch((error: unknown) => {
-      if (isResultTypeChanged(error)) stale.add(name)
-      throw error
+    return (query({ name, text, values }) as Promise<pg.QueryResult>).catch(async (error: unknown) => {
+      if (!isResultTypeChanged(error)) throw error
+      // Outside a transaction the statement runs again, unnamed; inside one, the transaction has failed.
+      stale.add(name)
+      return await (query(text, values) as Promise<pg.QueryResult>).catch(() => { throw error })
     })
   }) as typeof client.query
 }
