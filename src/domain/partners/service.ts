@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import type { Kysely } from 'kysely'
-import { inTransaction } from '../../db/transaction.js'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
-import { recordAudit } from '../audit/record.js'
+import { withAudit } from '../audit/record.js'
 import { evaluatePerson } from '../eligibility/service.js'
 import type { Acting } from '../identity/acting.js'
 import { ruleSetFor } from '../programs/service.js'
@@ -45,7 +44,7 @@ async function answer (registry: Registry, acting: Acting, query: VerificationQu
 /**
  * A partner's question (DESIGN §5): qualified or not, with a reference, and nothing about
  * the person or the household. Every question is audited with the partner, the purpose
- * it gave and the answer.
+ * it gave and the answer, in the one statement that records the verification.
  */
 export async function verify (registry: Registry, acting: Acting, asked: VerificationQuery): Promise<Verification> {
   const query = { ...asked, idNumber: readIdNumber(asked.idNumber, '/query/idNumber').idNumber }
@@ -53,31 +52,27 @@ export async function verify (registry: Registry, acting: Acting, asked: Verific
   if (!programs.includes(query.benefit)) throw benefitOutOfScope(query.benefit)
   const today = await acting.clock.today()
   const { qualified, validUntil } = await answer(registry, acting, query, today)
-  return inTransaction(registry.db, async (trx) => {
-    const row = await trx.insertInto('verifications').values({
-      reference: newReference(),
-      partner_id: acting.actor.id!,
-      region_code: acting.scope,
-      benefit: query.benefit,
-      purpose: query.purpose,
-      id_number_masked: maskIdNumber(query.idNumber),
-      qualified,
-      valid_until: validUntil,
-      checked_at: acting.clock.sql,
-    }).returningAll().executeTakeFirstOrThrow()
-    await recordAudit(trx, acting, {
-      entityType: 'verification',
-      entityId: row.reference,
-      action: 'verify',
-      regionCode: acting.scope,
-      reason: query.purpose,
-      changes: { partner: acting.actor.name, benefit: query.benefit, idNumber: row.id_number_masked, qualified, validUntil },
-    })
-    return toVerification(row)
-  })
+  const reference = newReference()
+  const masked = maskIdNumber(query.idNumber)
+  const audit = {
+    entityType: 'verification' as const,
+    entityId: reference,
+    action: 'verify',
+    regionCode: acting.scope,
+    reason: query.purpose,
+    changes: { partner: acting.actor.name, benefit: query.benefit, idNumber: masked, qualified, validUntil },
+  }
+  const { rows } = await withAudit(acting, [audit], sql`
+    insert into verifications (reference, partner_id, region_code, benefit, purpose, id_number_masked, qualified, valid_until, checked_at)
+    values (${reference}, ${acting.actor.id}, ${acting.scope}, ${query.benefit}, ${query.purpose}, ${masked}, ${qualified}, ${validUntil}, ${acting.clock.sql})
+    returning reference, benefit, qualified, valid_until, checked_at
+  `).execute(registry.db)
+  return toVerification(rows[0] as VerificationRow)
 }
 
-function toVerification (row: { reference: string, benefit: string, qualified: boolean, valid_until: string, checked_at: Date }): Verification {
+interface VerificationRow { reference: string, benefit: string, qualified: boolean, valid_until: string, checked_at: Date }
+
+function toVerification (row: VerificationRow): Verification {
   return { reference: row.reference, benefit: row.benefit, qualified: row.qualified, validUntil: row.valid_until, checkedAt: row.checked_at.toISOString() }
 }
 
