@@ -69,10 +69,11 @@ function isUniqueViolation (error: unknown): boolean {
   return (error as { code?: string }).code === '23505'
 }
 
-async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: Acting, household: HouseholdRow, members: MemberCreate[], ids: string[]) {
+/** Inserts members and writes their audit rows, after those of `audited` (the household they make), in one statement. */
+async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: Acting, household: HouseholdRow, members: MemberCreate[], ids: string[], audited: AuditEntry[] = []) {
   try {
     const rows = await insertPersons(trx, members.map((member, index) => personValues(registry.vault, ids[index]!, household.id, member)))
-    await recordAudit(trx, acting, ...rows.map((row): AuditEntry => ({
+    await recordAudit(trx, acting, ...audited, ...rows.map((row): AuditEntry => ({
       entityType: 'person', entityId: row.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(row) },
     })))
     return rows
@@ -91,12 +92,12 @@ export async function createHousehold (registry: Registry, acting: Acting, body:
     checkFamily(input.members, provisionalHousehold(input.members), parents, (index) => `/body/members/${index}`)
     await refuseLivingDuplicates(trx, registry, acting, livingMembers(input.members).map((member) => member.idNumber))
     const household = await insertHousehold(trx, input)
-    await recordAudit(trx, acting, {
+    const created: AuditEntry = {
       entityType: 'household', entityId: household.id, action: 'create', regionCode: household.region_code,
       changes: { regionCode: household.region_code, hukouType: household.hukou_type, address: household.address },
-    })
+    }
     const ids = input.members.map(() => randomUUID())
-    const rows = await insertMembers(trx, registry, acting, household, linkChildren(input.members, withIds(input.members, ids)), ids)
+    const rows = await insertMembers(trx, registry, acting, household, linkChildren(input.members, withIds(input.members, ids)), ids, [created])
     return householdView(household, rows, registry.vault, acting.actor)
   })
 }
