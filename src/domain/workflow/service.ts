@@ -1,5 +1,6 @@
 import type { Static } from 'typebox'
 import type { Kysely, Transaction } from 'kysely'
+import { idIn } from '../../db/id-in.js'
 import { inTransaction } from '../../db/transaction.js'
 import type { DB } from '../../db/types.js'
 import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
@@ -145,7 +146,7 @@ export async function takeSteps (db: Kysely<DB>, acting: Acting, input: CaseTran
 
 async function currentStatuses (trx: Transaction<DB>, ids: string[]) {
   if (ids.length === 0) return new Map<string, string>()
-  const rows = await trx.selectFrom('cases').select(['id', 'status']).where('id', 'in', ids).execute()
+  const rows = await trx.selectFrom('cases').select(['id', 'status']).where(idIn('id', ids)).execute()
   return new Map(rows.map((row) => [row.id, row.status]))
 }
 
