@@ -55,7 +55,13 @@ export interface Machine<S extends string, A extends string, R extends LockedRow
   columns?: (to: S, acting: Acting, action: A) => Partial<Record<string, RawBuilder<unknown>>>
   /** What the audit row records of each row changed, besides the states. */
   audited?: (row: R) => Record<string, unknown> | null
-  /** Set-based consequences of the changed rows, in the same transaction (notices opened, steps recorded …). */
+  /**
+   * Writes that go with the changed rows in the very statement that moves them and
+   * writes their audit rows (a case's timeline entry, the notice it leaves taken down):
+   * INSERT or UPDATE statements, each made a CTE of that statement.
+   */
+  alongside?: (changed: ReadonlyArray<Changed<S, A, R>>, acting: Acting, options: TransitionOptions) => Array<RawBuilder<unknown>>
+  /** Set-based consequences of the changed rows, in the same transaction, after that statement (notices posted, further steps …). */
   afterwards?: (trx: Transaction<DB>, changed: ReadonlyArray<Changed<S, A, R>>, acting: Acting, options: TransitionOptions) => Promise<void>
 }
 
@@ -161,39 +167,50 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
       const role = roleOf(step, row, acting)
       return { row, action, to: step.to, role: role === null || role === 'system' ? acting.role : role }
     })
-    await writeStatus(trx, machine, step.to, acting, action, changed.map(({ row, role }): AuditEntry => ({
-      entityType: machine.entity,
-      entityId: row.id,
-      action,
-      fromStatus: row.status,
-      toStatus: step.to,
-      regionCode: row.region_code,
-      reason: options.reason ?? null,
-      changes: { ...machine.audited?.(row), ...(options.findings ? { findings: options.findings } : {}), ...options.changes },
-      ...(role ? { role } : {}),
-    })))
+    await writeStatus(trx, machine, acting, changed, options)
     await machine.afterwards?.(trx, changed, acting, options)
   }
   return { succeeded: passing.map((row) => ({ id: row.id, from: row.status, to: step.to })), refused }
 }
 
-/** The new status and each row's audit row, one statement for each chunk of rows: the UPDATE, and the INSERT of the rows it moved. */
+/**
+ * The new status, each row's audit row and the machine's writes alongside, one statement
+ * for each chunk of rows: the UPDATE, the INSERT of the rows it moved, and the rest as CTEs.
+ */
 async function writeStatus<S extends string, A extends string, R extends LockedRow<S>> (
-  trx: Transaction<DB>, machine: Machine<S, A, R>, to: S, acting: Acting, action: A, entries: AuditEntry[],
+  trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, changed: ReadonlyArray<Changed<S, A, R>>, options: TransitionOptions,
 ): Promise<void> {
+  const { action, to } = changed[0]!
   const columns = Object.entries(machine.columns?.(to, acting, action) ?? {})
     .flatMap(([column, value]) => value === undefined ? [] : [sql`, ${sql.ref(column)} = ${value}`])
-  for (const chunk of auditChunks(entries)) {
-    const ids = chunk.map((entry) => entry.entityId)
+  for (const chunk of auditChunks(changed)) {
+    const ids = chunk.map(({ row }) => row.id)
+    const alongside = (machine.alongside?.(chunk, acting, options) ?? []).map((write, index) => sql`, ${sql.raw(`alongside_${index}`)} as (${write})`)
     const { numAffectedRows } = await sql`
       with moved as (
         update ${sql.table(machine.table)} as t set status = ${to}${sql.join(columns, sql``)}
          where ${idIn('t.id', ids)}
         returning t.id
-      )
-      ${auditInsert(acting, chunk, 'moved')}
+      )${sql.join(alongside, sql``)}
+      ${auditInsert(acting, chunk.map((each) => auditEntryOf(machine, each, options)), 'moved')}
     `.execute(trx)
     const written = Number(numAffectedRows ?? 0)
     if (written !== ids.length) throw new Error(`${machine.entity}: ${ids.length - written} locked rows were not updated`)
+  }
+}
+
+function auditEntryOf<S extends string, A extends string, R extends LockedRow<S>> (
+  machine: Machine<S, A, R>, { row, action, to, role }: Changed<S, A, R>, options: TransitionOptions,
+): AuditEntry {
+  return {
+    entityType: machine.entity,
+    entityId: row.id,
+    action,
+    fromStatus: row.status,
+    toStatus: to,
+    regionCode: row.region_code,
+    reason: options.reason ?? null,
+    changes: { ...machine.audited?.(row), ...(options.findings ? { findings: options.findings } : {}), ...options.changes },
+    ...(role ? { role } : {}),
   }
 }

@@ -5,9 +5,9 @@ import { notFound } from '../entities.js'
 import { systemActing, type Acting } from '../identity/acting.js'
 import { levelOf } from '../regions/scope.js'
 import { fourEyes } from '../state/errors.js'
-import { defineMachine, transitionMany, type Changed, type Guard, type Machine, type StepRole } from '../state/machine.js'
+import { defineMachine, transitionMany, type Changed, type Guard, type Machine, type StepRole, type TransitionOptions } from '../state/machine.js'
 import { noticeRunning, objectionOpen, wrongLevel } from './errors.js'
-import { closeNotices, insertSteps, lockCases, postNotices, type LockedCase } from './repo.js'
+import { lockCases, noticesClosing, postNotices, stepsInsert, type LockedCase } from './repo.js'
 import { nextStep, OFFICER_STEPS, OPEN_STATES, regionAtLevel, stepOf, type OfficerStep, type StepName } from './steps.js'
 
 /** The officer must be scoped to the region level the rule version's workflow names for the step. */
@@ -98,6 +98,7 @@ export const CASE: Machine<CaseStatus, CaseAction, LockedCase> = defineMachine({
     }
   },
   audited: (row) => ({ programCode: row.program_code, personId: row.person_id }),
+  alongside: stepsRecorded,
   afterwards: followSteps,
 })
 
@@ -127,21 +128,22 @@ const POSTS: Partial<Record<CaseAction, OfficerStep>> = {
   open_village_notice: 'investigation', open_township_notice: 'review', open_district_notice: 'confirmation',
 }
 
-/**
- * What follows a step, set-based: its row on each case's timeline; the notice the cases
- * left taken down; after an officer step, the system posts the step's notice (or, with
- * no notice days after confirmation, makes the case active at once).
- */
-async function followSteps (
-  trx: Transaction<DB>, changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting,
-  options: { reason?: string | null, findings?: string | null },
-): Promise<void> {
-  await insertSteps(trx, { ...acting.actor, regionCode: acting.actor.kind === 'system' ? null : acting.actor.regionCode }, acting.clock,
+/** Written with the step itself, in its statement: its row on each case's timeline, and the notice the cases left taken down. */
+function stepsRecorded (changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting, options: TransitionOptions) {
+  const steps = stepsInsert({ ...acting.actor, regionCode: acting.actor.kind === 'system' ? null : acting.actor.regionCode }, acting.clock,
     changed.map(({ row, action, to, role }) => ({
       caseId: row.id, action, from: row.status, to, role, reason: options.reason ?? null, findings: options.findings ?? null,
     })))
-  await closeNotices(trx, changed.filter(({ row }) => NOTICE_STATES.includes(row.status)).map(({ row }) => row.id), acting.clock)
+  const leaving = changed.filter(({ row }) => NOTICE_STATES.includes(row.status)).map(({ row }) => row.id)
+  return leaving.length > 0 ? [steps, noticesClosing(leaving, acting.clock)] : [steps]
+}
 
+/**
+ * What follows a step, set-based, after its statement: after an officer step, the system
+ * posts the step's notice (or, with no notice days after confirmation, makes the case
+ * active at once).
+ */
+async function followSteps (trx: Transaction<DB>, changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting): Promise<void> {
   const action = changed[0]!.action
   const system = acting.actor.kind === 'system' ? acting : systemActing('huimin', acting.scope, acting.clock, acting.requestId)
   const posted = POSTS[action]

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { idIn } from '../../db/id-in.js'
 import type { CaseStatus, DB, NoticeLevel } from '../../db/types.js'
 import { sqlToday, type Clock } from '../clock/clock.js'
@@ -52,22 +52,27 @@ export interface StepRecord {
   findings: string | null
 }
 
+type StepActor = { kind: string, id: string | null, name: string, regionCode: string | null }
+
 /** The timeline's rows for steps just taken, in one statement, timed by the clock. */
-export async function insertSteps (trx: Transaction<DB>, actor: { kind: string, id: string | null, name: string, regionCode: string | null }, clock: Clock, steps: StepRecord[]): Promise<void> {
-  if (steps.length === 0) return
-  await sql`
+export async function insertSteps (trx: Transaction<DB>, actor: StepActor, clock: Clock, steps: StepRecord[]): Promise<void> {
+  if (steps.length > 0) await stepsInsert(actor, clock, steps).execute(trx)
+}
+
+/** The INSERT of the timeline's rows for steps just taken, to run alone or within a larger statement. */
+export function stepsInsert (actor: StepActor, clock: Clock, steps: StepRecord[]): RawBuilder<unknown> {
+  return sql`
     insert into case_steps (case_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, actor_region, at, reason, findings)
     select case_id, action, from_status, to_status, ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.regionCode}, ${clock.sql}, reason, findings
       from jsonb_to_recordset(${JSON.stringify(steps.map((step) => ({
         case_id: step.caseId, action: step.action, from_status: step.from, to_status: step.to, actor_role: step.role, reason: step.reason, findings: step.findings,
       })))}::jsonb) as steps (case_id uuid, action text, from_status text, to_status text, actor_role text, reason text, findings text)
-  `.execute(trx)
+  `
 }
 
-/** Takes the cases' current notices down: the cases moved on from them today. */
-export async function closeNotices (trx: Transaction<DB>, caseIds: string[], clock: Clock): Promise<void> {
-  if (caseIds.length === 0) return
-  await sql`update notices set closed_on = ${sqlToday(clock)} where ${idIn('case_id', caseIds)} and closed_on is null`.execute(trx)
+/** The UPDATE that takes the cases' current notices down: the cases moved on from them today. */
+export function noticesClosing (caseIds: string[], clock: Clock): RawBuilder<unknown> {
+  return sql`update notices set closed_on = ${sqlToday(clock)} where ${idIn('case_id', caseIds)} and closed_on is null`
 }
 
 /** Posts a notice per case, on the board of the given region of each, from today for the given days. */
