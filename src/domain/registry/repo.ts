@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type Selectable, type Updateable } from 'kysely'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 import { PERSON_COLUMNS, type PersonInsert } from './people.js'
@@ -6,31 +6,48 @@ import { PERSON_COLUMNS, type PersonInsert } from './people.js'
 export type PersonRow = Awaited<ReturnType<typeof findPerson>> & {}
 export type HouseholdRow = Awaited<ReturnType<typeof findHousehold>> & {}
 
-export function insertHousehold (db: Kysely<DB>, household: { regionCode: string, hukouType: DB['households']['hukou_type'], address: string }) {
-  return db.insertInto('households')
-    .values({ region_code: household.regionCode, hukou_type: household.hukouType, address: household.address })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-}
-
 /**
  * Many persons in one statement with one array per column: PostgreSQL plans it once,
  * where a multi-row VALUES of the same rows would carry sixteen parameters a row.
  * Binary columns travel as hex text: an array of bytea is not a parameter both engines take.
  */
 export async function insertPersons (db: Kysely<DB>, persons: PersonInsert[], options: { returning: boolean } = { returning: true }) {
+  const { rows } = await personsInsert(persons, options).execute(db)
+  return rows
+}
+
+/** insertPersons' statement, to run alone or as a CTE of a larger one. */
+function personsInsert (persons: PersonInsert[], options: { returning: boolean }) {
   const columns = Object.keys(PERSON_COLUMNS) as Array<keyof typeof PERSON_COLUMNS>
   const binary = (column: keyof typeof PERSON_COLUMNS) => PERSON_COLUMNS[column] === 'bytea'
   const arrays = columns.map((column) => binary(column)
     ? sql`${persons.map((person) => Buffer.from(person[column] as Uint8Array).toString('hex'))}::text[]`
     : sql`${persons.map((person) => person[column])}::${sql.raw(PERSON_COLUMNS[column])}[]`)
-  const { rows } = await sql<Selectable<PersonsTable>>`
+  return sql<Selectable<PersonsTable>>`
     insert into persons (${sql.join(columns.map((column) => sql.ref(column)))})
     select ${sql.join(columns.map((column) => binary(column) ? sql`decode(${sql.ref(column)}, 'hex')` : sql.ref(column)))}
       from unnest(${sql.join(arrays)}) as rows (${sql.join(columns.map((column) => sql.ref(column)))})
     ${options.returning ? sql`returning *` : sql``}
+  `
+}
+
+/**
+ * A new household, its members and their audit rows in one statement (PostgreSQL runs
+ * it whole or not at all): the members as written, in the order given.
+ */
+export async function insertHouseholdWithMembers (
+  db: Kysely<DB>, household: { id: string, regionCode: string, hukouType: DB['households']['hukou_type'], address: string },
+  persons: PersonInsert[], audited: RawBuilder<unknown>,
+) {
+  const { rows } = await sql<Selectable<PersonsTable>>`
+    with household as (
+      insert into households (id, region_code, hukou_type, address)
+      values (${household.id}::uuid, ${household.regionCode}, ${household.hukouType}, ${household.address})
+    ), members as (${personsInsert(persons, { returning: true })}), audited as (${audited})
+    select * from members
   `.execute(db)
-  return rows
+  const byId = new Map(rows.map((row) => [row.id, row]))
+  return persons.map((person) => byId.get(person.id)!)
 }
 
 export function findHousehold (db: Kysely<DB>, id: string, scope: string, lock = false) {

@@ -4,7 +4,7 @@ import { inTransaction } from '../../db/transaction.js'
 import type { DB, PersonsTable } from '../../db/types.js'
 import { requireVersion } from '../../http/etag.js'
 import { decodeCursor, isUuid, toPage } from '../../http/paging.js'
-import { recordAudit, type AuditEntry } from '../audit/record.js'
+import { auditInsert, recordAudit, type AuditEntry } from '../audit/record.js'
 import type { Acting } from '../identity/acting.js'
 import type { Actor } from '../identity/actor.js'
 import { isWithin } from '../regions/scope.js'
@@ -19,7 +19,7 @@ import { normaliseIdNumber, readIdNumber } from './id-number.js'
 import { auditedPerson, checkPersonFacts, personValues, sealIdNumber, toPerson } from './people.js'
 import { maskName, type PiiVault } from './pii.js'
 import {
-  childrenOf, descendsFrom, findHousehold, findHouseholdWithMembers, findPerson, insertHousehold, insertPersons, listHouseholds, livingHeadsOf, membersOf, personsByIdNumber,
+  childrenOf, descendsFrom, findHousehold, findHouseholdWithMembers, findPerson, insertHouseholdWithMembers, insertPersons, listHouseholds, livingHeadsOf, membersOf, personsByIdNumber,
   updateHousehold, updatePerson, type HouseholdRow, type PersonRow,
 } from './repo.js'
 import type { Household, HouseholdCreate, HouseholdPatch, MemberCreate, Person, PersonPatch } from './schemas.js'
@@ -69,11 +69,10 @@ function isUniqueViolation (error: unknown): boolean {
   return (error as { code?: string }).code === '23505'
 }
 
-/** Inserts members and writes their audit rows, after those of `audited` (the household they make), in one statement. */
-async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: Acting, household: HouseholdRow, members: MemberCreate[], ids: string[], audited: AuditEntry[] = []) {
+async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: Acting, household: HouseholdRow, members: MemberCreate[], ids: string[]) {
   try {
     const rows = await insertPersons(trx, members.map((member, index) => personValues(registry.vault, ids[index]!, household.id, member)))
-    await recordAudit(trx, acting, ...audited, ...rows.map((row): AuditEntry => ({
+    await recordAudit(trx, acting, ...rows.map((row): AuditEntry => ({
       entityType: 'person', entityId: row.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(row) },
     })))
     return rows
@@ -83,23 +82,35 @@ async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: 
   }
 }
 
+/**
+ * A new household with its members. The checks read what they need; the household, its
+ * members and every audit row are then one statement, with no transaction of its own:
+ * PostgreSQL writes it whole or not at all, and a living person registered meanwhile
+ * with the same ID number is refused by the unique index, as by the check.
+ */
 export async function createHousehold (registry: Registry, acting: Acting, body: HouseholdCreate): Promise<Household> {
   const input = { ...body, members: withNormalisedIdNumbers(body.members, '/body/members') }
   checkHousehold(input, '/body', await acting.clock.today())
-  return inTransaction(registry.db, async (trx) => {
-    await requireHouseholdRegion(trx, input.regionCode, acting.scope)
-    const parents = await requireParents(trx, acting.scope, input.members)
-    checkFamily(input.members, provisionalHousehold(input.members), parents, (index) => `/body/members/${index}`)
-    await refuseLivingDuplicates(trx, registry, acting, livingMembers(input.members).map((member) => member.idNumber))
-    const household = await insertHousehold(trx, input)
-    const created: AuditEntry = {
+  const { db } = registry
+  await requireHouseholdRegion(db, input.regionCode, acting.scope)
+  const parents = await requireParents(db, acting.scope, input.members)
+  checkFamily(input.members, provisionalHousehold(input.members), parents, (index) => `/body/members/${index}`)
+  await refuseLivingDuplicates(db, registry, acting, livingMembers(input.members).map((member) => member.idNumber))
+  const household = { id: randomUUID(), region_code: input.regionCode, hukou_type: input.hukouType, address: input.address, version: 1 }
+  const ids = input.members.map(() => randomUUID())
+  const persons = linkChildren(input.members, withIds(input.members, ids)).map((member, index) => personValues(registry.vault, ids[index]!, household.id, member))
+  const audited = auditInsert(acting, [
+    {
       entityType: 'household', entityId: household.id, action: 'create', regionCode: household.region_code,
       changes: { regionCode: household.region_code, hukouType: household.hukou_type, address: household.address },
-    }
-    const ids = input.members.map(() => randomUUID())
-    const rows = await insertMembers(trx, registry, acting, household, linkChildren(input.members, withIds(input.members, ids)), ids, [created])
-    return householdView(household, rows, registry.vault, acting.actor)
-  })
+    },
+    ...persons.map((person): AuditEntry => ({
+      entityType: 'person', entityId: person.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(person) },
+    })),
+  ])
+  const rows = await insertHouseholdWithMembers(db, { id: household.id, regionCode: household.region_code, hukouType: household.hukou_type, address: household.address }, persons, audited)
+    .catch((error: unknown) => { throw isUniqueViolation(error) ? personExists() : error })
+  return householdView(household, rows, registry.vault, acting.actor)
 }
 
 export async function getHousehold (registry: Registry, acting: Acting, id: string): Promise<Household> {
