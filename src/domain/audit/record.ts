@@ -102,14 +102,19 @@ export interface AuditRowsQuery {
  * documents. The acting caller, the role and the time are the same for every row.
  */
 export async function recordAuditOf (trx: Transaction<DB>, acting: Acting, query: AuditRowsQuery, role?: Role): Promise<number> {
+  const result = await auditInsertOf(acting, query, role).execute(trx)
+  return Number(result.numAffectedRows ?? 0)
+}
+
+/** recordAuditOf's statement, to run alone or as a CTE of a larger one (a verification and its audit row). */
+export function auditInsertOf (acting: Acting, query: AuditRowsQuery, role?: Role): RawBuilder<unknown> {
   const { actor } = acting
-  const result = await sql`
+  return sql`
     insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
                               actor_region, region_code, reason, request_id, changes)
     select ${acting.clock.sql}, r.entity_type, r.entity_id, r.action, r.from_status, r.to_status,
            ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${role ?? acting.role}, ${actor.kind === 'system' ? null : actor.regionCode}, r.region_code, r.reason,
            ${acting.requestId}, r.changes
       from (${query.rows}) as r
-  `.execute(trx)
-  return Number(result.numAffectedRows ?? 0)
+  `
 }

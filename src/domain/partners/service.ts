@@ -9,7 +9,7 @@ import { inSubtree } from '../regions/scope.js'
 import { maskIdNumber, readIdNumber } from '../registry/id-number.js'
 import type { Registry } from '../registry/service.js'
 import { benefitOutOfScope, verificationNotFound } from './errors.js'
-import { standingOf } from './repo.js'
+import { answerFromRecords, type Question, type VerificationRow } from './repo.js'
 import type { Verification, VerificationQuery } from './schemas.js'
 
 /** Programmes whose entitlement is the household's: a member's case answers for every member (the +5 points of a daughter of a qualifying household). */
@@ -22,55 +22,57 @@ function newReference (): string {
   return `V${[...randomBytes(12)].map((byte) => ALPHABET[byte % 32]).join('')}`
 }
 
-interface Answer { qualified: boolean, validUntil: string }
-
-/**
- * Whether the person holds the benefit today: an active case of it (for a household
- * entitlement, any member's), or, for an entitlement that pays nothing and needs no
- * application, the rules' answer today — in one statement unless the rules are asked. Nobody, or nobody in the partner's region, is
- * simply not qualified: the same answer as a holder who does not qualify.
- */
-async function answer (registry: Registry, acting: Acting, query: VerificationQuery, today: string): Promise<Answer> {
-  const standing = await standingOf(registry.db, query.benefit, registry.vault.blindIndex(query.idNumber), acting.scope, HOUSEHOLD_ENTITLEMENTS.has(query.benefit))
-  if (!standing) await ruleSetFor(registry.db, query.benefit) // no programme, or no rules in force: its own refusal
-  const notQualified = { qualified: false, validUntil: today }
-  if (!standing?.person_id) return notQualified
-  if (standing.beneficiary) return { qualified: true, validUntil: `${today.slice(0, 4)}-12-31` }
-  if (standing.per !== 'none') return notQualified
-  const evaluation = await evaluatePerson(registry.db, acting, { programCode: query.benefit, personId: standing.person_id, asOf: today })
-  return { qualified: evaluation.eligible, validUntil: today }
-}
-
 /**
  * A partner's question (DESIGN §5): qualified or not, with a reference, and nothing about
  * the person or the household. Every question is audited with the partner, the purpose
- * it gave and the answer, in the one statement that records the verification.
+ * it gave and the answer, in the statement that records the verification. The records
+ * answer it in one statement: an active case of the benefit (for a household entitlement,
+ * any member's). Nobody, or nobody in the partner's region, is simply not qualified: the
+ * same answer as a holder who does not qualify. For an entitlement that pays nothing and
+ * needs no application, a person with no case is answered by the rules today.
  */
 export async function verify (registry: Registry, acting: Acting, asked: VerificationQuery): Promise<Verification> {
   const query = { ...asked, idNumber: readIdNumber(asked.idNumber, '/query/idNumber').idNumber }
   const programs = acting.actor.kind === 'partner' ? acting.actor.programs : []
   if (!programs.includes(query.benefit)) throw benefitOutOfScope(query.benefit)
   const today = await acting.clock.today()
-  const { qualified, validUntil } = await answer(registry, acting, query, today)
-  const reference = newReference()
-  const masked = maskIdNumber(query.idNumber)
+  const question = {
+    reference: newReference(),
+    benefit: query.benefit,
+    purpose: query.purpose,
+    index: registry.vault.blindIndex(query.idNumber),
+    idNumberMasked: maskIdNumber(query.idNumber),
+    householdWide: HOUSEHOLD_ENTITLEMENTS.has(query.benefit),
+    today,
+  }
+  const answered = await answerFromRecords(registry.db, acting, question)
+  if (!answered) {
+    await ruleSetFor(registry.db, query.benefit) // no programme, or no rules in force: its own refusal
+    throw new Error(`${query.benefit}: no active version, yet its rules were found`)
+  }
+  if (answered.reference !== undefined && answered.reference !== null) return toVerification(answered as VerificationRow)
+  const evaluation = await evaluatePerson(registry.db, acting, { programCode: query.benefit, personId: answered.person_id!, asOf: today })
+  return record(registry, acting, question, evaluation.eligible)
+}
+
+/** A verification the rules answered, recorded with its audit row in one statement. */
+async function record (registry: Registry, acting: Acting, question: Question, qualified: boolean): Promise<Verification> {
+  const { reference, benefit, purpose, idNumberMasked, today } = question
   const audit = {
     entityType: 'verification' as const,
     entityId: reference,
     action: 'verify',
     regionCode: acting.scope,
-    reason: query.purpose,
-    changes: { partner: acting.actor.name, benefit: query.benefit, idNumber: masked, qualified, validUntil },
+    reason: purpose,
+    changes: { partner: acting.actor.name, benefit, idNumber: idNumberMasked, qualified, validUntil: today },
   }
   const { rows } = await withAudit(acting, [audit], sql`
     insert into verifications (reference, partner_id, region_code, benefit, purpose, id_number_masked, qualified, valid_until, checked_at)
-    values (${reference}, ${acting.actor.id}, ${acting.scope}, ${query.benefit}, ${query.purpose}, ${masked}, ${qualified}, ${validUntil}, ${acting.clock.sql})
+    values (${reference}, ${acting.actor.id}, ${acting.scope}, ${benefit}, ${purpose}, ${idNumberMasked}, ${qualified}, ${today}, ${acting.clock.sql})
     returning reference, benefit, qualified, valid_until, checked_at
   `).execute(registry.db)
   return toVerification(rows[0] as VerificationRow)
 }
-
-interface VerificationRow { reference: string, benefit: string, qualified: boolean, valid_until: string, checked_at: Date }
 
 function toVerification (row: VerificationRow): Verification {
   return { reference: row.reference, benefit: row.benefit, qualified: row.qualified, validUntil: row.valid_until, checkedAt: row.checked_at.toISOString() }
