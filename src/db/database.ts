@@ -125,8 +125,15 @@ async function listenOnPostgres (url: string, channels: readonly string[], onNot
   }
 }
 
+/**
+ * The embedded engine's settings: shared buffers of 32 MB instead of PostgreSQL's 128 MB,
+ * which the engine's WebAssembly memory holds whole, resident from the start. The
+ * embedded engine serves one instance's small district; PostgreSQL is for more.
+ */
+const EMBEDDED_SETTINGS = ['shared_buffers = 32MB']
+
 async function openEmbedded ({ dataDir, loadDataDir, lock, command }: DatabaseOptions): Promise<Database> {
-  const options = { parsers: typeParsers, ...(loadDataDir ? { loadDataDir } : {}) }
+  const options = { parsers: typeParsers, postgresqlconf: EMBEDDED_SETTINGS, ...(loadDataDir ? { loadDataDir } : {}) }
   if (!dataDir) return embedded(await PGlite.create(options))
   const held = lock ?? await lockDataDir(dataDir, { command: command ?? 'huimin' })
   try {
