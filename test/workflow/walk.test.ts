@@ -87,3 +87,24 @@ t.test('registration is checked with the evaluator as of the clock\'s today, unl
   const reviewerRegisters = await api.call(reviewer.token, 'POST', '/v1/cases', { programCode: 'RURAL_REWARD', personId: head })
   t.equal(reviewerRegisters.body.code, 'role_forbidden')
 })
+
+t.test('a step on a case whose district notice has ended finds it active first, as the sweep would have made it', async (t) => {
+  await setClock('2010-05-03') // the clock only moves forward: after the walk above
+  const { head } = await elderlyCouple()
+  const id = (await api.call(registrar.token, 'POST', '/v1/cases', { programCode: 'RURAL_REWARD', personId: head })).body.id
+  await step(investigator, id, 'investigate')
+  await setClock('2010-05-10')
+  await step(reviewer, id, 'review')
+  await setClock('2010-05-17')
+  t.equal((await step(confirmer, id, 'confirm')).body.status, 'district_notice')
+  await setClock('2010-05-24')
+  // No read in between: the suspension itself settles the case.
+  const suspended = await step(confirmer, id, 'suspend', { reason: '待核实' })
+  t.equal(suspended.status, 200)
+  t.match(suspended.body, { status: 'suspended', activeFrom: '2010-05-24' })
+  t.same(suspended.body.timeline.slice(-2).map((entry: any) => [entry.action, entry.from, entry.to, entry.actor.kind]), [
+    ['activate', 'district_notice', 'active', 'system'],
+    ['suspend', 'active', 'suspended', 'officer'],
+  ], 'activated by the service, then suspended by the confirmer')
+  t.notOk('notice' in suspended.body, 'the district notice is taken down')
+})

@@ -50,7 +50,7 @@ export async function verify (registry: Registry, acting: Acting, asked: Verific
     await ruleSetFor(registry.db, query.benefit) // no programme, or no rules in force: its own refusal
     throw new Error(`${query.benefit}: no active version, yet its rules were found`)
   }
-  if (answered.reference !== undefined && answered.reference !== null) return toVerification(answered as VerificationRow)
+  if (answered.reference) return toVerification(answered as VerificationRow)
   const evaluation = await evaluatePerson(registry.db, acting, { programCode: query.benefit, personId: answered.person_id!, asOf: today })
   return record(registry, acting, question, evaluation.eligible)
 }

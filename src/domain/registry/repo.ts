@@ -36,13 +36,13 @@ function personsInsert (persons: PersonInsert[], options: { returning: boolean }
  * it whole or not at all): the members as written, in the order given.
  */
 export async function insertHouseholdWithMembers (
-  db: Kysely<DB>, household: { id: string, regionCode: string, hukouType: DB['households']['hukou_type'], address: string },
+  db: Kysely<DB>, household: { id: string, region_code: string, hukou_type: DB['households']['hukou_type'], address: string },
   persons: PersonInsert[], audited: RawBuilder<unknown>,
 ) {
   const { rows } = await sql<Selectable<PersonsTable>>`
     with household as (
       insert into households (id, region_code, hukou_type, address)
-      values (${household.id}::uuid, ${household.regionCode}, ${household.hukouType}, ${household.address})
+      values (${household.id}::uuid, ${household.region_code}, ${household.hukou_type}, ${household.address})
     ), members as (${personsInsert(persons, { returning: true })}), audited as (${audited})
     select * from members
   `.execute(db)

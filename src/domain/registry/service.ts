@@ -72,14 +72,17 @@ function isUniqueViolation (error: unknown): boolean {
 async function insertMembers (trx: Transaction<DB>, registry: Registry, acting: Acting, household: HouseholdRow, members: MemberCreate[], ids: string[]) {
   try {
     const rows = await insertPersons(trx, members.map((member, index) => personValues(registry.vault, ids[index]!, household.id, member)))
-    await recordAudit(trx, acting, ...rows.map((row): AuditEntry => ({
-      entityType: 'person', entityId: row.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(row) },
-    })))
+    await recordAudit(trx, acting, ...rows.map((row) => personCreated(row, household)))
     return rows
   } catch (error) {
     if (isUniqueViolation(error)) throw personExists()
     throw error
   }
+}
+
+/** The audit row of a person created in a household. */
+function personCreated (person: Parameters<typeof auditedPerson>[0], household: { id: string, region_code: string }): AuditEntry {
+  return { entityType: 'person', entityId: person.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(person) } }
 }
 
 /**
@@ -104,11 +107,9 @@ export async function createHousehold (registry: Registry, acting: Acting, body:
       entityType: 'household', entityId: household.id, action: 'create', regionCode: household.region_code,
       changes: { regionCode: household.region_code, hukouType: household.hukou_type, address: household.address },
     },
-    ...persons.map((person): AuditEntry => ({
-      entityType: 'person', entityId: person.id, action: 'create', regionCode: household.region_code, changes: { householdId: household.id, ...auditedPerson(person) },
-    })),
+    ...persons.map((person) => personCreated(person, household)),
   ])
-  const rows = await insertHouseholdWithMembers(db, { id: household.id, regionCode: household.region_code, hukouType: household.hukou_type, address: household.address }, persons, audited)
+  const rows = await insertHouseholdWithMembers(db, household, persons, audited)
     .catch((error: unknown) => { throw isUniqueViolation(error) ? personExists() : error })
   return householdView(household, rows, registry.vault, acting.actor)
 }

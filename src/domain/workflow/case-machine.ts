@@ -108,14 +108,9 @@ function lockCasesFor (trx: Transaction<DB>, ids: readonly string[], acting: Act
 
 export const NOTICE_ENDED_REASON = 'the district notice ended with no objection pending'
 
-/** A case under district notice whose notice has ended with no objection pending: what the sweep makes active (dueForActivation). */
-function isDue (row: LockedCase): boolean {
-  return row.status === 'district_notice' && row.notice_ends_on !== null && !row.notice_running && row.pending_objections === 0
-}
-
 /** Before an officer's step on a case that is due, the service makes it active, as the sweep would have. */
 async function activateDue (trx: Transaction<DB>, rows: LockedCase[], acting: Acting, action: CaseAction): Promise<LockedCase[]> {
-  const due = action === 'activate' ? [] : rows.filter(isDue).map((row) => row.id)
+  const due = action === 'activate' ? [] : rows.filter((row) => row.due).map((row) => row.id)
   if (due.length === 0) return rows
   await transitionMany(trx, CASE, systemActing('huimin', acting.scope, acting.clock, acting.requestId), due, 'activate', { reason: NOTICE_ENDED_REASON })
   const settled = new Map((await lockCases(trx, due, acting.scope, acting.clock)).map((row) => [row.id, row]))

@@ -21,6 +21,8 @@ export interface LockedCase {
   notice_ends_on: string | null
   notice_running: boolean
   pending_objections: number
+  /** Whether the sweep would make it active now (isDueForActivation). */
+  due: boolean
 }
 
 /** The cases among ids whose subject lives in the scope, locked (FOR UPDATE), with what their checks need. */
@@ -30,7 +32,8 @@ export async function lockCases (trx: Transaction<DB>, ids: readonly string[], s
     select c.id, c.status, h.region_code, c.person_id, c.program_code, c.rule_version, v.workflow,
            c.investigated_by, c.reviewed_by, c.confirmed_by,
            n.level as notice_level, n.ends_on as notice_ends_on, coalesce(n.ends_on >= ${sqlToday(clock)}, false) as notice_running,
-           (select count(*) from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))::int as pending_objections
+           (select count(*) from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))::int as pending_objections,
+           coalesce(${isDueForActivation(clock)}, false) as due
       from cases c
       join persons p on p.id = c.person_id
       join households h on h.id = p.household_id
@@ -87,6 +90,15 @@ export async function postNotices (trx: Transaction<DB>, notices: Array<{ caseId
   `.execute(trx)
 }
 
+/**
+ * A case (`c`) under district notice whose current notice (`n`) has ended with no
+ * undecided objection: what the sweep activates, and what a step on the case settles first.
+ */
+function isDueForActivation (clock: Clock): RawBuilder<boolean> {
+  return sql<boolean>`(c.status = 'district_notice' and n.ends_on < ${sqlToday(clock)}
+    and not exists (select 1 from objections o where o.case_id = c.id and o.status in ('open', 'investigating')))`
+}
+
 /** Cases under district notice whose notice has ended with no undecided objection, in a scope: what the sweep activates. */
 export async function dueForActivation (db: Kysely<DB>, scope: string, clock: Clock, caseIds?: string[]): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
@@ -95,9 +107,8 @@ export async function dueForActivation (db: Kysely<DB>, scope: string, clock: Cl
       join notices n on n.case_id = c.id and n.closed_on is null
       join persons p on p.id = c.person_id
       join households h on h.id = p.household_id
-     where c.status = 'district_notice' and n.ends_on < ${sqlToday(clock)} and ${inSubtree('h.region_code', scope)}
+     where ${isDueForActivation(clock)} and ${inSubtree('h.region_code', scope)}
        ${caseIds ? sql`and ${idIn('c.id', caseIds)}` : sql``}
-       and not exists (select 1 from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))
   `.execute(db)
   return rows.map((row) => row.id)
 }
