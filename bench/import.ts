@@ -102,6 +102,7 @@ try {
   row(`parse, check, encrypt and index in memory only`, `${sealed.seconds.toFixed(2)} s`, `${(sealed.seconds / copy.seconds).toFixed(1)}× the COPY`)
   row(`import: parse, check, encrypt, index, insert, audit`, `${imported.seconds.toFixed(2)} s`,
     `${(imported.seconds / copy.seconds).toFixed(1)}× the COPY; ${count(Math.round(PERSONS / imported.seconds))} persons/s; target ≤ 15 s`)
+  await app.close()
 } finally {
   await rm(dir, { recursive: true, force: true })
   await bench.close()

@@ -22,7 +22,8 @@ export const TOO_DEEP = `must not be nested more than ${MAX_DEPTH} levels deep`
  * The first string (or object key) in value that breaks the rule, or the first value
  * nested deeper than MAX_DEPTH, with its JSON pointer; undefined when all is clean. Only
  * plain data is walked — what JSON and query strings make — and without recursion, so
- * that no depth of nesting can overflow the stack.
+ * that no depth of nesting can overflow the stack. Bytes are not walked: a body of
+ * 10 MB would otherwise be walked byte by byte.
  */
 export function findUncleanData (value: unknown): { path: string, rule: string } | undefined {
   const stack: Array<{ value: unknown, path: string, depth: number }> = [{ value, path: '', depth: 0 }]
@@ -32,7 +33,8 @@ export function findUncleanData (value: unknown): { path: string, rule: string }
       if (!isCleanText(node)) return { path, rule: UNCLEAN_TEXT }
       continue
     }
-    if (node === null || typeof node !== 'object') continue
+    // Bytes (an import file's upload) are not text: their reader checks the text it decodes.
+    if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) continue
     if (depth >= MAX_DEPTH) return { path, rule: TOO_DEEP }
     const entries = Array.isArray(node) ? node.map((item, index) => [String(index), item] as const) : Object.entries(node)
     for (let index = entries.length - 1; index >= 0; index--) {

@@ -33,6 +33,8 @@ t.test('a programme whose version was retired answers 409 until another is activ
   t.equal((await api.call(admin, 'POST', `/v1/programs/FREE_SERVICES/rule-versions/${discarded.body.version}/transitions`, { action: 'activate' })).body.code,
     'transition_not_allowed', 'a retired version stays retired')
 
+  t.equal((await api.call(admin, 'POST', '/v1/eligibility/evaluations', { programCode: 'FREE_SERVICES', personId: head })).body.code, 'claim_required',
+    'version 1 is read while it is active (and kept by the instance)')
   const retired = await api.call(admin, 'POST', '/v1/programs/FREE_SERVICES/rule-versions/1/transitions', { action: 'retire', reason: '停办' })
   t.equal(retired.status, 200)
   const evaluation = await api.call(admin, 'POST', '/v1/eligibility/evaluations', { programCode: 'FREE_SERVICES', personId: head })
@@ -55,7 +57,8 @@ t.test('a programme whose version was retired answers 409 until another is activ
 
   const activated = await api.call(admin, 'POST', `/v1/programs/FREE_SERVICES/rule-versions/${next.body.version}/transitions`, { action: 'activate' })
   t.equal(activated.status, 200)
-  t.equal((await api.call(admin, 'POST', '/v1/eligibility/evaluations', { programCode: 'FREE_SERVICES', personId: head, claimId: claim.id })).body.ruleVersion, next.body.version)
+  t.equal((await api.call(admin, 'POST', '/v1/eligibility/evaluations', { programCode: 'FREE_SERVICES', personId: head, claimId: claim.id })).body.ruleVersion, next.body.version,
+    'the version activated since is the one evaluated')
 })
 
 t.test('rule versions and lists that do not exist, and cursors the service did not give, are refused', async (t) => {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { inSubtree } from '../regions/scope.js'
 
@@ -53,11 +53,6 @@ export function isCouple (a: { relationship: string, sex: string }, b: { relatio
     || (a.relationship === 'parent' && b.relationship === 'parent')
 }
 
-const PERSON_COLUMNS = [
-  'p.id', 'p.household_id', 'p.sex', 'p.birth_date', 'p.death_date', 'p.relationship', 'p.mother_id', 'p.father_id', 'p.adopted',
-  'p.disability_grade', 'p.disability_certificate',
-] as const
-
 type PersonColumns = { id: string, household_id: string, sex: 'male' | 'female', birth_date: string, death_date: string | null, relationship: string,
   mother_id: string | null, father_id: string | null, adopted: boolean, disability_grade: number | null, disability_certificate: string | null }
 
@@ -77,39 +72,67 @@ function toRecord (row: PersonColumns): PersonRecord {
   }
 }
 
-const isId = (id: string | null): id is string => id !== null
+const COLUMNS = sql.raw(['id', 'household_id', 'sex', 'birth_date', 'death_date', 'relationship', 'mother_id', 'father_id', 'adopted',
+  'disability_grade', 'disability_certificate'].map((column) => `q.${column}`).join(', '))
+
+interface SourcesRow {
+  active_version: { id: string, version: number } | null
+  person: (PersonColumns & { hukou_type: string, region_code: string }) | null
+  housemates: PersonColumns[]
+  children: PersonColumns[]
+  siblings: PersonColumns[]
+  events: Array<{ id: string, person_id: string, type: string, date: string, details: Record<string, unknown> }>
+}
 
 /** Reads what the facts of one person need; undefined when the person is not in the scope. */
 export async function loadFactSources (db: Kysely<DB>, personId: string, scope: string): Promise<FactSources | undefined> {
-  const row = await db.selectFrom('persons as p').innerJoin('households as h', 'h.id', 'p.household_id')
-    .select([...PERSON_COLUMNS, 'h.hukou_type', 'h.region_code'])
-    .where('p.id', '=', personId).where(inSubtree('h.region_code', scope))
-    .executeTakeFirst()
-  if (!row) return undefined
-  const person = { ...toRecord(row), hukouType: row.hukou_type, regionCode: row.region_code }
-  const persons = db.selectFrom('persons as p').select(PERSON_COLUMNS)
-  const housemates = (await persons.where('p.household_id', '=', person.householdId).where('p.id', '<>', person.id).execute()).map(toRecord)
-  const children = (await persons.where((eb) => eb.or([eb('p.mother_id', '=', person.id), eb('p.father_id', '=', person.id)])).execute()).map(toRecord)
-  const parents = [person.motherId, person.fatherId].filter(isId)
-  const siblings = parents.length === 0
-    ? []
-    : (await persons.where((eb) => eb.or([
-        ...(person.motherId ? [eb('p.mother_id', '=', person.motherId)] : []),
-        ...(person.fatherId ? [eb('p.father_id', '=', person.fatherId)] : []),
-      ])).execute()).map(toRecord)
-  const spouses = housemates.filter((other) => isCouple(person, other))
-  const kin = [...children, ...siblings]
-  const owners = [...new Set([person.id, ...spouses.map((spouse) => spouse.id), ...parents,
-    ...kin.map((each) => each.id), ...kin.flatMap((each) => [each.motherId, each.fatherId]).filter(isId)])]
-  const events = await db.selectFrom('person_events as e').select(['e.id', 'e.person_id', 'e.type', 'e.date', 'e.details'])
-    .where('e.person_id', 'in', owners)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('person_events as s').select('s.id').whereRef('s.supersedes_id', '=', 'e.id'))))
-    .execute()
+  return (await loadForEvaluation(db, personId, scope, null)).sources
+}
+
+/**
+ * Reads, in one statement, the programme's active version (its id and number) and what
+ * the facts of one person need; person is undefined when they are not in the scope.
+ * The events read are those of everyone in the person's household rather than of the
+ * spouses alone (the facts ask for them by person, so the others are never used): who
+ * is a spouse is decided by isCouple, once, here in TypeScript.
+ */
+export async function loadForEvaluation (db: Kysely<DB>, personId: string, scope: string, programCode: string | null): Promise<{ activeVersion: { id: string, version: number } | null, sources: FactSources | undefined }> {
+  const { rows: [row] } = await sql<SourcesRow>`
+    with person as (
+      select ${COLUMNS}, h.hukou_type, h.region_code
+      from persons q join households h on h.id = q.household_id
+      where q.id = ${personId}::uuid and ${inSubtree('h.region_code', scope)}
+    ),
+    housemates as (select ${COLUMNS} from persons q join person p on q.household_id = p.household_id and q.id <> p.id),
+    children as (select ${COLUMNS} from persons q join person p on q.mother_id = p.id or q.father_id = p.id),
+    siblings as (select ${COLUMNS} from persons q join person p on q.mother_id = p.mother_id or q.father_id = p.father_id),
+    owners as (
+      select id from person union select mother_id from person union select father_id from person union select id from housemates
+      union select id from children union select mother_id from children union select father_id from children
+      union select id from siblings union select mother_id from siblings union select father_id from siblings
+    )
+    select
+      (select json_build_object('id', v.id, 'version', v.version) from rule_versions v where v.program_code = ${programCode}::text and v.status = 'active') as active_version,
+      (select to_json(person) from person) as person,
+      coalesce((select json_agg(housemates) from housemates), '[]') as housemates,
+      coalesce((select json_agg(children) from children), '[]') as children,
+      coalesce((select json_agg(siblings) from siblings), '[]') as siblings,
+      coalesce((select json_agg(json_build_object('id', e.id, 'person_id', e.person_id, 'type', e.type, 'date', e.date, 'details', e.details))
+        from person_events e
+        where e.person_id in (select id from owners) and not exists (select from person_events s where s.supersedes_id = e.id)), '[]') as events
+  `.execute(db)
+  const activeVersion = row!.active_version
+  if (!row!.person) return { activeVersion, sources: undefined }
+  const person = { ...toRecord(row!.person), hukouType: row!.person.hukou_type, regionCode: row!.person.region_code }
+  const spouses = row!.housemates.map(toRecord).filter((other) => isCouple(person, other))
   return {
-    person,
-    spouses,
-    children,
-    siblings,
-    events: events.map((event) => ({ id: event.id, personId: event.person_id, type: event.type, date: event.date, details: event.details as Record<string, unknown> })),
+    activeVersion,
+    sources: {
+      person,
+      spouses,
+      children: row!.children.map(toRecord),
+      siblings: row!.siblings.map(toRecord),
+      events: row!.events.map((event) => ({ id: event.id, personId: event.person_id, type: event.type, date: event.date, details: event.details })),
+    },
   }
 }

@@ -4,13 +4,13 @@ import type { Acting } from '../identity/acting.js'
 import { enqueueJob } from '../jobs/define.js'
 import { jobNotFound } from '../jobs/errors.js'
 import { findJob, type JobRow } from '../jobs/repo.js'
-import { activeVersionNumber, ruleSetFor } from '../programs/service.js'
+import { activeVersionNumber, ruleSetFor, ruleSetOfVersion } from '../programs/service.js'
 import { requireRegion } from '../regions/service.js'
 import { personNotFound } from '../registry/errors.js'
 import { claimOf, perClaim } from './claims.js'
 import { decide, type Decided } from './decision.js'
 import { claimAfterAsOf, claimNotApplicable, claimNotFound, claimRequired, screeningNotFinished, yearInFuture } from './errors.js'
-import { loadFactSources } from './fact-sources.js'
+import { loadForEvaluation } from './fact-sources.js'
 import type { Evaluation, EvaluationRequest, ScreeningRequest, SimulationRequest } from './schemas.js'
 import { REVIEW, SCREENING, SIMULATION, type ScreeningInput, type SimulationInput } from './jobs.js'
 
@@ -20,8 +20,8 @@ import { REVIEW, SCREENING, SIMULATION, type ScreeningInput, type SimulationInpu
  * later as-of date. Without an as-of date, the clock's today.
  */
 export async function evaluatePerson (db: Kysely<DB>, acting: Acting, request: EvaluationRequest): Promise<Evaluation> {
-  const ruleSet = await ruleSetFor(db, request.programCode)
-  const sources = await loadFactSources(db, request.personId, acting.scope)
+  const { activeVersion, sources } = await loadForEvaluation(db, request.personId, acting.scope, request.programCode)
+  const ruleSet = activeVersion ? await ruleSetOfVersion(db, request.programCode, activeVersion) : await ruleSetFor(db, request.programCode)
   if (!sources) throw personNotFound(request.personId)
   const answer = (decided: Decided) => ({ programCode: ruleSet.programCode, ruleVersion: ruleSet.version, personId: request.personId, ...decided })
   if (!perClaim(ruleSet)) {

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { withAudit } from '../audit/record.js'
 import { evaluatePerson } from '../eligibility/service.js'
 import type { Acting } from '../identity/acting.js'
 import { ruleSetFor } from '../programs/service.js'
+import { randomBytesPooled } from '../random.js'
 import { inSubtree } from '../regions/scope.js'
 import { maskIdNumber, readIdNumber } from '../registry/id-number.js'
 import type { Registry } from '../registry/service.js'
@@ -19,7 +19,7 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 
 /** A reference to quote: V and twelve characters of Crockford's base 32, 60 random bits. */
 function newReference (): string {
-  return `V${[...randomBytes(12)].map((byte) => ALPHABET[byte % 32]).join('')}`
+  return `V${[...randomBytesPooled(12)].map((byte) => ALPHABET[byte % 32]).join('')}`
 }
 
 /**

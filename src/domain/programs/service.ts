@@ -49,6 +49,22 @@ export async function ruleSetFor (db: Kysely<DB>, code: string, version?: number
   throw noActiveVersion(code)
 }
 
+/**
+ * The rule set of a version known by its row id. What eligibility reads of a version
+ * (its rules, amounts and funding) never changes once written, only its status, so
+ * each is read once per process and kept by its id, which no other version shares.
+ */
+export async function ruleSetOfVersion (db: Kysely<DB>, code: string, version: { id: string, version: number }): Promise<RuleSet> {
+  const kept = keptRuleSets.get(version.id)
+  if (kept) return kept
+  const ruleSet = await ruleSetFor(db, code, version.version)
+  if (keptRuleSets.size >= 1000) keptRuleSets.clear()
+  keptRuleSets.set(version.id, ruleSet)
+  return ruleSet
+}
+
+const keptRuleSets = new Map<string, RuleSet>()
+
 /** What a new case needs of its programme: the active version's number and workflow, and whose application it is. */
 export async function programForCases (db: Kysely<DB>, code: string): Promise<{ code: string, name: string, subject: 'person' | 'child' | 'household', version: number, workflow: Workflow }> {
   const program = await findProgram(db, code)

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync } from 'node:crypto'
+import { randomBytesPooled } from '../random.js'
 
 /**
  * Encryption of ID and account numbers (AES-256-GCM) and their blind index
@@ -19,7 +20,7 @@ export class PiiVault {
 
   /** IV (12 bytes) ‖ tag (16 bytes) ‖ ciphertext. */
   encrypt (plaintext: string | Buffer): Buffer {
-    const iv = randomBytes(12)
+    const iv = randomBytesPooled(12)
     const cipher = createCipheriv('aes-256-gcm', this.#encryptionKey, iv)
     const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()])
     return Buffer.concat([iv, cipher.getAuthTag(), body])
