@@ -1,4 +1,5 @@
 import t from 'tap'
+import { shanghaiDate, shanghaiMidnight } from '../../src/domain/clock/clock.js'
 import { apiOf, buildApp, districtAdmin, regionWorld } from '../helper.js'
 import { couple } from '../registry/people.js'
 
@@ -57,4 +58,12 @@ t.test('on an instance running on real time the clock is read, not set', async (
   const refused = await api.call(admin, 'PUT', '/v1/clock', { now: '2010-03-15T09:00:00+08:00' })
   t.equal(refused.status, 404)
   t.equal(refused.body.code, 'clock_not_settable')
+})
+
+t.test('a Shanghai day begins at 16:00 UTC the day before; its last second is still that day', async (t) => {
+  t.equal(shanghaiMidnight('2010-01-01').toISOString(), '2009-12-31T16:00:00.000Z')
+  t.equal(shanghaiMidnight('2010-12-31', 1).toISOString(), '2010-12-31T16:00:00.000Z', 'the year 2010 is over at this instant')
+  t.equal(shanghaiMidnight('2012-02-28', 1).toISOString(), '2012-02-28T16:00:00.000Z', 'the day after 28 February 2012 is the 29th')
+  t.equal(shanghaiDate(shanghaiMidnight('2010-12-31', 1).getTime() - 1000), '2010-12-31')
+  t.equal(shanghaiDate(shanghaiMidnight('2010-12-31', 1)), '2011-01-01')
 })

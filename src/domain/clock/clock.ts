@@ -33,6 +33,14 @@ export function shanghaiDate (instant: Date | number): string {
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 }
 
+/**
+ * The instant a Shanghai calendar day begins, plus days: compared with a timestamp
+ * column, it keeps the column bare (no conversion of every row) and an index usable.
+ */
+export function shanghaiMidnight (date: string, days = 0): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000 - SHANGHAI_OFFSET_MS)
+}
+
 /** Today's date in Asia/Shanghai as SQL, from the clock's instant. */
 export function sqlToday (clock: Clock): RawBuilder<string> {
   return sql<string>`(${clock.sql} at time zone 'Asia/Shanghai')::date`

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
+import { shanghaiMidnight } from '../clock/clock.js'
 import { inSubtree } from '../regions/scope.js'
 
 /** A year's window on the service's calendar (Asia/Shanghai dates). */
@@ -9,6 +10,11 @@ export interface YearWindow {
   end: string
 }
 
+/** The window as instants: from the year's first moment, until the end date is over. */
+function instantsOf (window: YearWindow): { from: Date, until: Date } {
+  return { from: shanghaiMidnight(`${window.year}-01-01`), until: shanghaiMidnight(window.end, 1) }
+}
+
 /** Per programme: beneficiaries at the window's end, new in the year, ever; and the year's new ones registered in earlier years, by year. */
 export async function beneficiaryCounts (db: Kysely<DB>, region: string, window: YearWindow) {
   const from = `${window.year}-01-01`
@@ -16,7 +22,7 @@ export async function beneficiaryCounts (db: Kysely<DB>, region: string, window:
     with state_at_end as (
       select distinct on (s.case_id) s.case_id, s.to_status
         from case_steps s
-       where (s.at at time zone 'Asia/Shanghai')::date <= ${window.end}::date
+       where s.at < ${instantsOf(window).until}::timestamptz
        order by s.case_id, s.id desc
     ), scoped as (
       select c.id, c.program_code, c.active_from, c.registered_on
@@ -42,27 +48,48 @@ export async function beneficiaryCounts (db: Kysely<DB>, region: string, window:
   return rows
 }
 
-/** Per programme: the payments settled paid in the year, and all up to the window's end; the year's by funding source. */
+/** The most funding sources a batch splits by (FUND_SOURCES): each batch's shares are summed by position, up to this many. */
+const MOST_SOURCES = 6
+
+/**
+ * Per programme: the payments settled paid in the year, and all up to the window's end;
+ * the year's by funding source. One pass over the payments, grouped by batch (a batch
+ * names its sources, in the order of each payment's shares), summed per programme here.
+ */
 export async function paidTotals (db: Kysely<DB>, region: string, window: YearWindow) {
-  const from = `${window.year}-01-01`
-  const settledOn = sql`(p.settled_at at time zone 'Asia/Shanghai')::date`
-  const { rows: totals } = await sql<{ program_code: string, year_count: number, year_fen: string, all_count: number, all_fen: string }>`
-    select p.program_code,
-           (count(*) filter (where ${settledOn} >= ${from}::date))::int as year_count,
-           coalesce(sum(p.amount_fen) filter (where ${settledOn} >= ${from}::date), 0)::text as year_fen,
-           count(*)::int as all_count, coalesce(sum(p.amount_fen), 0)::text as all_fen
-      from payments p
-     where p.status = 'paid' and ${settledOn} <= ${window.end}::date and ${inSubtree('p.region_code', region)}
-     group by p.program_code
+  const { from, until } = instantsOf(window)
+  const inYear = sql`p.settled_at >= ${from}::timestamptz`
+  const positions = Array.from({ length: MOST_SOURCES }, (_, index) => sql`sum(p.shares_fen[${sql.lit(index + 1)}]) filter (where ${inYear})`)
+  const { rows } = await sql<{ program_code: string, sources: string[], year_count: number, year_fen: string, all_count: number, all_fen: string, year_shares: Array<string | null> }>`
+    select b.program_code, b.sources, t.year_count, t.year_fen, t.all_count, t.all_fen, t.year_shares
+      from (select p.batch_id,
+                   (count(*) filter (where ${inYear}))::int as year_count,
+                   coalesce(sum(p.amount_fen) filter (where ${inYear}), 0)::text as year_fen,
+                   count(*)::int as all_count, coalesce(sum(p.amount_fen), 0)::text as all_fen,
+                   array[${sql.join(positions)}]::text[] as year_shares
+              from payments p
+             where p.status = 'paid' and p.settled_at < ${until}::timestamptz and ${inSubtree('p.region_code', region)}
+             group by p.batch_id) t
+      join payment_batches b on b.id = t.batch_id
   `.execute(db)
-  const { rows: bySource } = await sql<{ program_code: string, source: string, fen: string }>`
-    select p.program_code, u.source, sum(u.fen)::text as fen
-      from payments p join payment_batches b on b.id = p.batch_id
-      cross join lateral unnest(b.sources, p.shares_fen) as u (source, fen)
-     where p.status = 'paid' and ${settledOn} between ${from}::date and ${window.end}::date and ${inSubtree('p.region_code', region)}
-     group by 1, 2
-  `.execute(db)
-  return { totals, bySource }
+  const totals = new Map<string, { program_code: string, year_count: number, year_fen: number, all_count: number, all_fen: number }>()
+  const bySource = new Map<string, { program_code: string, source: string, fen: number }>()
+  for (const batch of rows) {
+    const total = totals.get(batch.program_code) ?? { program_code: batch.program_code, year_count: 0, year_fen: 0, all_count: 0, all_fen: 0 }
+    total.year_count += batch.year_count
+    total.year_fen += Number(batch.year_fen)
+    total.all_count += batch.all_count
+    total.all_fen += Number(batch.all_fen)
+    totals.set(batch.program_code, total)
+    if (batch.year_count === 0) continue
+    batch.sources.forEach((source, index) => {
+      const key = `${batch.program_code} ${source}`
+      const share = bySource.get(key) ?? { program_code: batch.program_code, source, fen: 0 }
+      share.fen += Number(batch.year_shares[index] ?? 0)
+      bySource.set(key, share)
+    })
+  }
+  return { totals: [...totals.values()], bySource: [...bySource.values()] }
 }
 
 /** Open cases by state, now, per programme. */
