@@ -3,7 +3,7 @@ import type { JobRun } from '../jobs/define.js'
 import { ruleSetFor } from '../programs/service.js'
 import { compileSelection } from './compile.js'
 import type { ScreeningInput } from './jobs.js'
-import { money, personsWithCases, writeCandidates } from './screening.js'
+import { allowScreeningMemory, money, personsWithCases, writeCandidates } from './screening.js'
 import { compileDecision } from './sql-decision.js'
 
 /**
@@ -18,6 +18,7 @@ export async function reviewProgram ({ job, input, db, progress }: JobRun<Screen
   await progress(0, 1)
   const beneficiaries = personsWithCases(ruleSet.programCode, ['active', 'suspended'])
   const { exits, reviewed, found } = await db.transaction().execute(async (trx) => {
+    await allowScreeningMemory(trx)
     const decisions = compileSelection(input, (q) => {
       const decision = compileDecision(q, ruleSet)
       return {

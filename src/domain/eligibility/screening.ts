@@ -22,6 +22,17 @@ export function personsWithCases (programCode: string, states: readonly string[]
 }
 
 /**
+ * The memory the statements of a screening, a simulation or a review may use to group
+ * and sort, for their transaction only. The children counted per parent are one group
+ * per parent: 491,666 groups in a district of 1,000,000 persons, where PostgreSQL
+ * expects 200 (it cannot know how many distinct parents a column names) and its default
+ * 4 MB made the aggregate spill to disk.
+ */
+export async function allowScreeningMemory (trx: Transaction<DB>): Promise<void> {
+  await sql`set local work_mem = '64MB'`.execute(trx)
+}
+
+/**
  * Screens a region: the compiled rules find everyone who qualifies, with the amount for
  * the year (for a programme decided per claim, every claim of the year that qualifies,
  * with its price), and those with no open or active case of the programme are written as
@@ -55,6 +66,7 @@ export async function screenProgram ({ job, input, db, progress }: JobRun<Screen
  * claim: its claims are paid each). Answers the counts and the candidates' amount.
  */
 export async function writeCandidates (trx: Transaction<DB>, jobId: string, ruleSet: RuleSet, input: ScreeningInput) {
+  await allowScreeningMemory(trx)
   const claims = perClaim(ruleSet)
   const order = claims ? sql`order by e.person_id, e.claim_id` : sql`order by e.person_id`
   const candidate = claims ? sql<boolean>`true` : sql<boolean>`k.person_id is null`
@@ -105,6 +117,7 @@ export async function simulateRuleVersion ({ job, input, db, progress }: JobRun<
   const order = claims ? sql`order by person_id, claim_id` : sql`order by person_id`
   const claimIds = claims ? sql`coalesce(array_agg(claim_id ${order}), '{}')` : sql`null::uuid[]`
   const result = await db.transaction().execute(async (trx) => {
+    await allowScreeningMemory(trx)
     await sql`create temporary table simulated on commit drop as ${selection}`.execute(trx)
     await sql`
       insert into eligibility_lists (job_id, outcome, person_ids, claim_ids, amounts_fen, criteria)
