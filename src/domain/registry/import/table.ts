@@ -109,7 +109,7 @@ export function readTable (header: string[], rows: Iterable<TableRow>): Imported
       address: first.address,
       members: fields.map(memberOf),
     }
-    const fault = schemaFault(body)
+    const fault = schemaFault(body, { textChecked: true })
     if (!fault) return { rows, household: body as HouseholdBody }
     const { row, where } = locate('csv', rows, fault.path)
     return { rows, faults: householdFaults(rows, row, `${where}: ${fault.rule}`) }
