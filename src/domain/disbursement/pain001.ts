@@ -9,13 +9,6 @@ const PURPOSE = 'SSBE'
 /** Where the transactions go in the document's shell. */
 const TRANSACTIONS = 'HUIMIN-TRANSACTIONS'
 
-/**
- * Transactions built into one string: about 28 KB of text. A string of 250 (about
- * 270 KB, held as two bytes a character for the Chinese names) is too large for V8's
- * young generation and waits for a full collection; these die young.
- */
-const TRANSACTIONS_PER_PIECE = 50
-
 const xml = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, indentBy: '', suppressEmptyNode: true })
 
 const agent = (code: string) => ({ FinInstnId: { ClrSysMmbId: { ClrSysId: { Cd: 'CNAPS' }, MmbId: code } } })
@@ -75,9 +68,7 @@ export async function * buildPain001 (header: FileHeader, debtor: Debtor, paymen
   const cut = shell.indexOf(marker)
   yield shell.slice(0, cut)
   for await (const chunk of payments) {
-    for (let start = 0; start < chunk.length; start += TRANSACTIONS_PER_PIECE) {
-      yield xml.build({ CdtTrfTxInf: chunk.slice(start, start + TRANSACTIONS_PER_PIECE).map((payment) => transaction(payment, header.purpose)) }) as string
-    }
+    yield xml.build({ CdtTrfTxInf: chunk.map((payment) => transaction(payment, header.purpose)) }) as string
   }
   yield shell.slice(cut + marker.length)
 }
