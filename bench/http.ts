@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
 
 /**
@@ -60,8 +60,48 @@ export async function residentMiB (pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024
 }
 
+/** Clock ticks a second, as /proc counts CPU time (USER_HZ: 100 on Linux). */
+const TICKS_PER_SECOND = 100
+
+/** The CPU seconds (user and system) a process has used, from /proc; 0 when it is gone. */
+async function cpuSecondsOf (pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0
+}
+
+/** The CPU seconds used so far by every PostgreSQL process of this machine. */
+async function postgresCpuSeconds (): Promise<number> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
+  let seconds = 0
+  for (const pid of pids) {
+    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')
+    if (comm.trim() === 'postgres') seconds += await cpuSecondsOf(Number(pid))
+  }
+  return seconds
+}
+
+/**
+ * Where the CPU of a round goes, per request: the server process, PostgreSQL's
+ * processes (none for the embedded engine, which is inside the server) and this
+ * process, the load generator. Call before a round; the answer's end() after it.
+ */
+export async function cpuAccount (serverPid: number): Promise<{ end (requests: number): Promise<string> }> {
+  const [server, postgres, generator] = [await cpuSecondsOf(serverPid), await postgresCpuSeconds(), process.cpuUsage()]
+  return {
+    end: async (requests) => {
+      const perRequest = (seconds: number) => `${(seconds * 1000 / Math.max(requests, 1)).toFixed(3)} ms`
+      const used = process.cpuUsage(generator)
+      return `CPU a request: service ${perRequest(await cpuSecondsOf(serverPid) - server)}, PostgreSQL ${perRequest(await postgresCpuSeconds() - postgres)}, `
+        + `load generator ${perRequest((used.user + used.system) / 1e6)}`
+    },
+  }
+}
+
 export interface Load {
   requestsPerSecond: number
+  /** Requests answered in the round. */
+  requests: number
   p50: number
   p99: number
   non2xx: number
@@ -70,5 +110,5 @@ export interface Load {
 /** Drives a server at the given connections for the given seconds; each connection builds its own requests. */
 export async function drive (options: autocannon.Options): Promise<Load> {
   const result = await autocannon({ connections: 20, duration: 10, ...options })
-  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx }
+  return { requestsPerSecond: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx }
 }

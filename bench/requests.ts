@@ -25,7 +25,7 @@ import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { checkCharacter } from '../src/domain/registry/id-number.js'
-import { drive, residentMiB, startServer, UNLIMITED_TOKEN, type Load } from './http.js'
+import { cpuAccount, drive, residentMiB, startServer, UNLIMITED_TOKEN, type Load } from './http.js'
 import { benchDatabase, count, row } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -68,7 +68,7 @@ async function seed (db: Kysely<DB>): Promise<string> {
   return (await issueToken(db, system, { kind: 'officer', id: registrar.id })).token
 }
 
-interface Target { url: string, token: string, households: string[], persons: string[] }
+interface Target { url: string, token: string, households: string[], persons: string[], serverPid: number }
 
 async function post (url: string, token: string, body: unknown): Promise<any> {
   const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -77,7 +77,7 @@ async function post (url: string, token: string, body: unknown): Promise<any> {
 }
 
 /** Registers the households to read through the service itself. */
-async function register (url: string, token: string): Promise<Target> {
+async function register (url: string, token: string, serverPid: number): Promise<Target> {
   const households: string[] = []
   const persons: string[] = []
   for (let n = 0; n < HOUSEHOLDS; n++) {
@@ -85,7 +85,7 @@ async function register (url: string, token: string): Promise<Target> {
     households.push(created.id)
     for (const member of created.members) persons.push(member.id)
   }
-  return { url, token, households, persons }
+  return { url, token, households, persons, serverPid }
 }
 
 let written = 1_000_000
@@ -130,9 +130,11 @@ async function measure (engine: string, target: Target, helloUrl: string): Promi
     if (ONLY && !ONLY.includes(key)) continue
     for (let round = 1; round <= 2; round++) {
       const baseline = await hello()
+      const account = await cpuAccount(target.serverPid)
       const measured = await run()
+      const cpu = await account.end(measured.requests)
       row(`${engine} r${round}: hello-world`, `${count(Math.round(baseline.requestsPerSecond))}/s`, `p99 ${baseline.p99} ms`)
-      row(`${engine} r${round}: ${label}`, `${count(Math.round(measured.requestsPerSecond))}/s`, `${shown(measured, baseline)} (${goal})`)
+      row(`${engine} r${round}: ${label}`, `${count(Math.round(measured.requestsPerSecond))}/s`, `${shown(measured, baseline)} (${goal}); ${cpu}`)
       figures[label] = Math.max(figures[label] ?? 0, measured.requestsPerSecond)
     }
   }
@@ -197,7 +199,7 @@ try {
           DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', DATABASE_POOL_SIZE: '20', ...UNLIMITED_TOKEN,
         }, 'health')
         try {
-          const target = await register(service.url, token)
+          const target = await register(service.url, token, service.pid)
           await sql`analyze`.execute(bench.database.db)
           const second = await openDatabase({ url: bench.url, poolSize: 2 })
           await explainGet(second, bench.url, piiKey, token, target.households[0]!)
@@ -220,7 +222,7 @@ try {
         }, 'health')
         try {
           row('embedded: server resident at rest, empty', `${(await residentMiB(service.pid)).toFixed(0)} MiB`, '(target ≤ 256 MiB)')
-          const target = await register(service.url, token)
+          const target = await register(service.url, token, service.pid)
           row(`embedded: server resident after ${count(HOUSEHOLDS)} households`, `${(await residentMiB(service.pid)).toFixed(0)} MiB`)
           summary.embedded = await measure('embedded', target, hello.url)
           row('embedded: server resident after the load', `${(await residentMiB(service.pid)).toFixed(0)} MiB`)

@@ -17,7 +17,7 @@ import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing, type Acting } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { takeSteps } from '../src/domain/workflow/service.js'
-import { drive, startServer, UNLIMITED_TOKEN } from './http.js'
+import { cpuAccount, drive, startServer, UNLIMITED_TOKEN } from './http.js'
 import { benchDatabase, count, row, timed } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -115,11 +115,13 @@ try {
     const helloWorld = () => drive({ url: hello.url, connections: CONNECTIONS, duration: SECONDS })
     for (let round = 1; round <= 2; round++) {
       const baseline = await helloWorld()
+      const account = await cpuAccount(service.pid)
       const measured = await transitions()
+      const cpu = await account.end(measured.requests)
       row(`round ${round}: Fastify hello-world`, `${count(Math.round(baseline.requestsPerSecond))}/s`, `p99 ${baseline.p99} ms`)
       row(`round ${round}: POST /v1/cases/{id}/transitions`, `${count(Math.round(measured.requestsPerSecond))}/s`,
         `p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${(measured.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)}× hello-world; `
-        + `non-2xx ${measured.non2xx} (target ≥ 1,000/s, p99 ≤ 40 ms)`)
+        + `non-2xx ${measured.non2xx} (target ≥ 1,000/s, p99 ≤ 40 ms); ${cpu}`)
     }
   } finally {
     await service.stop()

@@ -16,7 +16,7 @@ import { systemActing } from '../src/domain/identity/acting.js'
 import { createPartner, issueToken } from '../src/domain/identity/service.js'
 import { checkCharacter } from '../src/domain/registry/id-number.js'
 import { PiiVault } from '../src/domain/registry/pii.js'
-import { drive, startServer } from './http.js'
+import { cpuAccount, drive, startServer } from './http.js'
 import { benchDatabase, count, row } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -90,12 +90,14 @@ try {
     for (let round = 1; round <= 2; round++) {
       const before = Number((await sql<{ n: string }>`select count(*) as n from audit_events where entity_type = 'verification'`.execute(db)).rows[0]!.n)
       const baseline = await helloWorld()
+      const account = await cpuAccount(service.pid)
       const measured = await verifications()
+      const cpu = await account.end(measured.requests)
       const audited = Number((await sql<{ n: string }>`select count(*) as n from audit_events where entity_type = 'verification'`.execute(db)).rows[0]!.n) - before
       row(`round ${round}: Fastify hello-world`, `${count(Math.round(baseline.requestsPerSecond))}/s`, `p99 ${baseline.p99} ms`)
       row(`round ${round}: GET /v1/verifications`, `${count(Math.round(measured.requestsPerSecond))}/s`,
         `p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${(measured.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)}× hello-world; `
-        + `non-2xx ${measured.non2xx}; ${count(audited)} audit rows (target ≥ 3,000/s, p99 ≤ 20 ms)`)
+        + `non-2xx ${measured.non2xx}; ${count(audited)} audit rows (target ≥ 3,000/s, p99 ≤ 20 ms); ${cpu}`)
     }
   } finally {
     await service.stop()
