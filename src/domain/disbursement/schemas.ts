@@ -2,9 +2,9 @@ import Type, { type Static } from 'typebox'
 import { pageOf, pageQuery } from '../../http/paging.js'
 import { PROGRAM_CODE_PATTERN, uuid } from '../identity/schemas.js'
 import { Money } from '../money.js'
+import { FUND_SOURCES } from '../programs/schemas.js'
 import { regionCode } from '../regions/schemas.js'
 
-export const FUND_SOURCES = ['central', 'provincial', 'municipal', 'district', 'township', 'employer'] as const
 export const BATCH_STATUSES = ['draft', 'submitted', 'approved', 'exported', 'reconciled', 'cancelled'] as const
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'cancelled'] as const
 /** The steps an officer takes on a batch; the service reconciles it. */

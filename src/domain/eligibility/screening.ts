@@ -45,7 +45,10 @@ export async function allowScreeningMemory (trx: Transaction<DB>): Promise<void>
 export async function screenProgram ({ job, input, db, progress }: JobRun<ScreeningInput>) {
   const ruleSet = await ruleSetFor(db, input.programCode, input.ruleVersion)
   await progress(0, 1)
-  const found = await db.transaction().execute((trx) => writeCandidates(trx, job.id, ruleSet, input))
+  const found = await db.transaction().execute(async (trx) => {
+    await allowScreeningMemory(trx)
+    return writeCandidates(trx, job.id, ruleSet, input)
+  })
   await progress(1, 1)
   return {
     programCode: input.programCode,
@@ -66,7 +69,6 @@ export async function screenProgram ({ job, input, db, progress }: JobRun<Screen
  * claim: its claims are paid each). Answers the counts and the candidates' amount.
  */
 export async function writeCandidates (trx: Transaction<DB>, jobId: string, ruleSet: RuleSet, input: ScreeningInput) {
-  await allowScreeningMemory(trx)
   const claims = perClaim(ruleSet)
   const order = claims ? sql`order by e.person_id, e.claim_id` : sql`order by e.person_id`
   const candidate = claims ? sql<boolean>`true` : sql<boolean>`k.person_id is null`

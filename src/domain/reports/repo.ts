@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { shanghaiMidnight } from '../clock/clock.js'
+import { FUND_SOURCES } from '../programs/schemas.js'
 import { inSubtree } from '../regions/scope.js'
 
 /** A year's window on the service's calendar (Asia/Shanghai dates). */
@@ -48,9 +49,6 @@ export async function beneficiaryCounts (db: Kysely<DB>, region: string, window:
   return rows
 }
 
-/** The most funding sources a batch splits by (FUND_SOURCES): each batch's shares are summed by position, up to this many. */
-const MOST_SOURCES = 6
-
 /**
  * Per programme: the payments settled paid in the year, and all up to the window's end;
  * the year's by funding source. One pass over the payments, grouped by batch (a batch
@@ -59,7 +57,7 @@ const MOST_SOURCES = 6
 export async function paidTotals (db: Kysely<DB>, region: string, window: YearWindow) {
   const { from, until } = instantsOf(window)
   const inYear = sql`p.settled_at >= ${from}::timestamptz`
-  const positions = Array.from({ length: MOST_SOURCES }, (_, index) => sql`sum(p.shares_fen[${sql.lit(index + 1)}]) filter (where ${inYear})`)
+  const positions = Array.from({ length: FUND_SOURCES.length }, (_, index) => sql`sum(p.shares_fen[${sql.lit(index + 1)}]) filter (where ${inYear})`)
   const { rows } = await sql<{ program_code: string, sources: string[], year_count: number, year_fen: string, all_count: number, all_fen: string, year_shares: Array<string | null> }>`
     select b.program_code, b.sources, t.year_count, t.year_fen, t.all_count, t.all_fen, t.year_shares
       from (select p.batch_id,
