@@ -29,4 +29,5 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/src/server.js"]
+# Small semi-spaces keep a streamed million-payment file under 256 MB (docs/scaling.md); npm start passes the same.
+CMD ["node", "--max-semi-space-size=4", "dist/src/server.js"]

@@ -30,7 +30,7 @@ import { requestBatch, takeBatchStep } from '../src/domain/disbursement/service.
 import { systemActing, type Acting } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { PiiVault } from '../src/domain/registry/pii.js'
-import { benchDatabase, count, row, timed } from './support.js'
+import { benchDatabase, count, row, SERVICE_NODE_FLAGS, timed } from './support.js'
 
 const PAYMENTS = Number(process.argv[2] ?? 1_000_000)
 const VILLAGES = 100
@@ -121,7 +121,7 @@ try {
   const { token } = await issueToken(db, system, { kind: 'officer', id: officer.id })
   await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'])
   const port = 20_000 + Math.floor(Math.random() * 20_000)
-  const server = spawn(process.execPath, ['dist/src/server.js'], {
+  const server = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/src/server.js'], {
     env: { ...process.env, ...DEBTOR, DATABASE_URL: bench.url, PII_KEY: piiKey, LOG_LEVEL: 'warn', JOB_POLL_MS: '0', MIGRATE_ON_START: 'false', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

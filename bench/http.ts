@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdir, readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
+import { SERVICE_NODE_FLAGS } from './support.js'
 
 /**
  * One officer token drives all 20 connections of a bench, far past the 6,000 requests a
@@ -26,7 +27,9 @@ export async function startServer (script: string, env: Record<string, string | 
   for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name]
   // BENCH_CPU_PROF=DIR writes each server's CPU profile there when it stops (node --cpu-prof).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
+  // The service runs with the flags `npm start` gives it; the hello-world baseline with Node's defaults.
+  const flags = script === 'src/server.ts' ? SERVICE_NODE_FLAGS : []
+  const child: ChildProcess = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', script], {
     env: merged,
     stdio: ['ignore', 'pipe', 'inherit'],
   })

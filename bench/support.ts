@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { openDatabase, type Database } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrate.js'
@@ -49,3 +50,11 @@ export function row (label: string, value: string, note = ''): void {
 }
 
 export const count = (n: number) => n.toLocaleString('en-US')
+
+/**
+ * The V8 flags the service is started with, as `npm start` gives them (the Dockerfile's
+ * CMD carries the same, as test/packaging/container.test.ts checks): a bench starts the
+ * service the way it runs.
+ */
+export const SERVICE_NODE_FLAGS: string[] = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } })
+  .scripts.start.split(/\s+/).filter((word) => /^--(?!import)[a-z-]+=/.test(word))

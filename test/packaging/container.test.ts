@@ -16,7 +16,13 @@ t.test('the Dockerfile builds in one stage and runs production code as a non-roo
   t.match(runtime, /^USER (?!root)\S+$/m, 'the runtime stage runs as a non-root user')
   t.match(runtime, /^HEALTHCHECK[\s\S]*\/health\/ready/m, 'the health check asks /health/ready')
   const tsconfig = JSON.parse(await read('tsconfig.json')) as { compilerOptions: { outDir: string, rootDir: string } }
-  t.match(runtime, new RegExp(`CMD \\["node", "${tsconfig.compilerOptions.outDir}/src/server\\.js"\\]`), 'CMD runs the compiled server')
+  const cmd = /^CMD \[(.*)\]$/m.exec(runtime)?.[1]?.split(', ').map((word) => JSON.parse(word) as string)
+  t.equal(cmd?.[0], 'node')
+  t.equal(cmd?.at(-1), `${tsconfig.compilerOptions.outDir}/src/server.js`, 'CMD runs the compiled server')
+  const pkg = JSON.parse(await read('package.json')) as { scripts: { start: string } }
+  const startFlags = pkg.scripts.start.split(/\s+/).filter((word) => /^--(?!import)[a-z-]+=/.test(word))
+  t.ok(startFlags.includes('--max-semi-space-size=4'), 'npm start keeps the young generation small (docs/scaling.md)')
+  t.same(cmd?.slice(1, -1), startFlags, 'with the V8 flags npm start gives the service')
 })
 
 t.test('docker compose runs PostgreSQL 15 with a volume and starts the service once it is healthy', async (t) => {
