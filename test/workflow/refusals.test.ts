@@ -1,4 +1,5 @@
 import t from 'tap'
+import { checkTrail } from './trail.js'
 import { workflowWorld } from './world.js'
 
 const world = await workflowWorld(t)
@@ -57,3 +58,5 @@ t.test('four eyes: nobody takes two of investigation, review and confirmation on
   const other = await world.officer(['reviewer'], world.villageA, '周审核')
   t.equal((await step(other, id, 'review')).body.status, 'township_notice', 'another officer reviews')
 })
+
+t.test('every step taken in this file has exactly one audit row, and the trail verifies', (t) => checkTrail(t, world.database.db))

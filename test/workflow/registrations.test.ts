@@ -1,4 +1,5 @@
 import t from 'tap'
+import { checkTrail } from './trail.js'
 import { workflowWorld } from './world.js'
 
 const world = await workflowWorld(t)
@@ -53,3 +54,5 @@ t.test('a registrar turns a screening\'s candidates into cases in bulk, each reg
   t.match((await api.call(registrar.token, 'GET', `/v1/jobs/${again.body.id}`)).body.result, { registeredCount: 0, refusedCount: 5 }, 'running it twice registers nobody twice')
   t.ok((await api.call(registrar.token, 'GET', `/v1/jobs/${again.body.id}`)).body.result.refused.every((row: { code: string }) => row.code === 'case_exists'))
 })
+
+t.test('every step taken in this file has exactly one audit row, and the trail verifies', (t) => checkTrail(t, world.database.db))

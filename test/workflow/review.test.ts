@@ -1,5 +1,6 @@
 import t from 'tap'
 import { idNumberFor } from '../registry/people.js'
+import { checkTrail } from './trail.js'
 import { workflowWorld } from './world.js'
 
 const world = await workflowWorld(t)
@@ -71,3 +72,5 @@ t.test('the annual review lists a beneficiary who no longer qualifies and one wh
   t.equal((await step(confirmer, moves, 'exit', { reason: `年度核查 ${started.body.id}：转为城镇户口` })).body.status, 'exited', 'the confirmer acts on the review')
   t.equal((await api.call(confirmer.token, 'GET', `/v1/cases/${stays}`)).body.status, 'active')
 })
+
+t.test('every step taken in this file has exactly one audit row, and the trail verifies', (t) => checkTrail(t, world.database.db))

@@ -232,7 +232,8 @@ async function checkPatchedFamily (
 
 export async function patchPerson (registry: Registry, acting: Acting, id: string, ifMatch: string | undefined, body: PersonPatch): Promise<Person> {
   const patch = body.idNumber === undefined ? body : { ...body, idNumber: normaliseIdNumber(body.idNumber, '/body/idNumber') }
-  const today = await acting.clock.today()
+  // On the caller's transaction when given one: the embedded engine's one connection is held by it.
+  const today = await acting.clock.today(registry.db)
   return inTransaction(registry.db, async (trx) => {
     const current = await findPerson(trx, id, acting.scope, true)
     if (!current) throw personNotFound(id)

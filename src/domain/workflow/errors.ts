@@ -17,7 +17,8 @@ export const objectionOpen = defineProblem(409, 'objection_open', (count: number
 export const caseClosed = defineProblem(409, 'case_closed', (status: string) => `The case is ${status}: there is nothing left to object to.`)
 
 export const notEligible = defineProblemFamily(422, ['not_eligible'] as const)
-export const caseSubject = defineProblem(422, 'case_subject', (programCode: string) =>
-  `${programCode} is a household programme: register the head of the household.`)
+export const caseSubject = defineProblem(422, 'case_subject', (programCode: string, subject: 'household' | 'child') => subject === 'household'
+  ? `${programCode} is a household programme: register the head of the household.`
+  : `${programCode} is a programme for a child, paid to the parents: register a child whose mother or father is on record.`)
 
 export const rateLimited = defineProblem(429, 'rate_limited', (seconds: number) => `Too many requests from your address; try again in ${seconds} s.`)

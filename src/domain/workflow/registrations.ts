@@ -11,7 +11,7 @@ import type { DB } from '../../db/types.js'
 import { programForCases } from '../programs/service.js'
 import { inSubtree } from '../regions/scope.js'
 import { insertSteps } from './repo.js'
-import { asRegistrar } from './service.js'
+import { asRegistrar, isSubjectOf } from './service.js'
 
 export const RegistrationsInput = Type.Object({
   screeningId: Type.String({ format: 'uuid' }),
@@ -24,9 +24,10 @@ const LISTED = 1000
 
 /**
  * Registers a screening's candidates, each on its own (DESIGN §4): a candidate of the
- * screening, in the registrar's region, the head for a household programme, with no open
- * or active case of the programme. Registered on the screening's answer, in one set-based
- * statement, with an audit row and a timeline entry each.
+ * screening, in the registrar's region, the programme's subject (the head for a household
+ * programme, a child with a parent on record for a child's), with no open or active case
+ * of the programme. Registered on the screening's answer, in one set-based statement,
+ * with an audit row and a timeline entry each.
  */
 export const REGISTRATIONS = defineJob('workflow.registrations', RegistrationsInput, async ({ job, input, db, acting, progress }) => {
   const { programCode, personIds: candidates } = await screeningCandidates(db, acting, input.screeningId)
@@ -48,6 +49,7 @@ export const REGISTRATIONS = defineJob('workflow.registrations', RegistrationsIn
           join households h on h.id = p.household_id
          where ${inSubtree('h.region_code', acting.scope)}
            ${program.subject === 'household' ? sql`and p.relationship = 'head'` : sql``}
+           ${program.subject === 'child' ? sql`and (p.mother_id is not null or p.father_id is not null)` : sql``}
       ), inserted as (
         insert into cases (program_code, rule_version, person_id, status, registered_on, registered_by)
         select ${program.code}, ${program.version}, person_id, 'registered', ${sqlToday(acting.clock)}, ${acting.actor.kind === 'officer' ? acting.actor.id : null}::uuid
@@ -80,17 +82,19 @@ export const REGISTRATIONS = defineJob('workflow.registrations', RegistrationsIn
   }
 })
 
-/** Why candidates were not registered: outside the region, not the head, or a case already open. */
-async function whyNot (db: Kysely<DB>, acting: Acting, subject: string, personIds: string[]) {
+/** Why candidates were not registered: outside the region, not the programme's subject (the head, a child), or a case already open. */
+async function whyNot (db: Kysely<DB>, acting: Acting, subject: 'person' | 'child' | 'household', personIds: string[]) {
   if (personIds.length === 0) return []
   const rows = await db.selectFrom('persons as p').innerJoin('households as h', 'h.id', 'p.household_id')
-    .select(['p.id', 'p.relationship', sql<boolean>`${inSubtree('h.region_code', acting.scope)}`.as('visible')])
+    .select(['p.id', 'p.relationship', 'p.mother_id', 'p.father_id', sql<boolean>`${inSubtree('h.region_code', acting.scope)}`.as('visible')])
     .where('p.id', 'in', personIds).execute()
   const known = new Map(rows.map((row) => [row.id, row]))
   return personIds.map((personId) => {
     const row = known.get(personId)
     if (!row || !row.visible) return { personId, code: 'person_not_found', reason: 'not a person of your region' }
-    if (subject === 'household' && row.relationship !== 'head') return { personId, code: 'case_subject', reason: 'not the head of the household' }
+    if (!isSubjectOf(subject, { relationship: row.relationship, motherId: row.mother_id, fatherId: row.father_id })) {
+      return { personId, code: 'case_subject', reason: subject === 'household' ? 'not the head of the household' : 'no mother or father on record: not a child' }
+    }
     return { personId, code: 'case_exists', reason: 'already has an open or active case of the programme' }
   })
 }

@@ -35,6 +35,20 @@ export function asRegistrar (workflow: Workflow, acting: Acting): Acting {
 }
 
 /**
+ * Whether a person can be the subject of a programme's case (DESIGN §4: the subject
+ * follows the programme's `subject`): any person; for a household, its head; for a child,
+ * someone's child — a person whose mother or father is on record, the parents a child's
+ * programme pays (DESIGN §2: a person's children are those who name them as parent).
+ */
+export function isSubjectOf (subject: 'person' | 'child' | 'household', person: { relationship: string, motherId: string | null, fatherId: string | null }): boolean {
+  switch (subject) {
+    case 'household': return person.relationship === 'head'
+    case 'child': return person.motherId !== null || person.fatherId !== null
+    default: return true
+  }
+}
+
+/**
  * Registers a case (DESIGN §4): by the role and at the level the programme's workflow
  * names for registration, for the subject the programme decides on, checked with the
  * evaluator as of the clock's today. A subject that does not qualify is refused with
@@ -45,7 +59,7 @@ export async function registerCase (registry: Registry, acting: Acting, input: C
   const program = await programForCases(registry.db, input.programCode)
   const registrar = asRegistrar(program.workflow, acting)
   const subject = await getPerson(registry, acting, input.personId)
-  if (program.subject === 'household' && subject.relationship !== 'head') throw caseSubject(program.code)
+  if (!isSubjectOf(program.subject, subject)) throw caseSubject(program.code, program.subject as 'household' | 'child')
   const today = await acting.clock.today()
   const evaluation = await evaluatePerson(registry.db, acting, { programCode: program.code, personId: subject.id, asOf: today })
   if (!evaluation.eligible && !input.override) {
