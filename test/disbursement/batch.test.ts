@@ -3,9 +3,10 @@ import { parse } from 'csv-parse/sync'
 import iconv from 'iconv-lite'
 import { XmlDocument, XsdValidator } from 'libxml2-wasm'
 import t from 'tap'
+import { build } from '../../src/app.js'
 import { verifyAuditTrail } from '../../src/domain/audit/verify.js'
 import { openSheet } from '../xlsx-sheet.js'
-import { moneyWorld } from './world.js'
+import { DEBTOR, moneyWorld } from './world.js'
 
 const world = await moneyWorld(t)
 const { api, financeOfficer, approver, both, auditor, registrar } = world
@@ -194,4 +195,24 @@ t.test('refusals: periods, programmes, regions, the debtor', async (t) => {
   t.equal((await api.call(township.token, 'GET', `/v1/payment-batches/${batch.id}`)).body.code, 'batch_not_found', 'a district batch is not a township\'s to see')
   t.equal((await api.call(township.token, 'POST', '/v1/fund-allocations', { programCode: 'RURAL_REWARD', year: 2012, source: 'township', amount: '1.00' })).body.code,
     'district_scope_required')
+
+  // The same service on the same database, its paying account configured in part or not at all.
+  const { DEBTOR_NAME: _name, DEBTOR_ACCOUNT: _account, DEBTOR_BANK_CODE: _bank, ...withoutDebtor } = world.config
+  const serviceWith = async (debtor: Partial<typeof DEBTOR>) => {
+    const app = await build({ config: { ...withoutDebtor, ...debtor }, database: { ...world.database, close: async () => {} } })
+    t.teardown(() => app.close())
+    return (file: string) => app.inject({ method: 'GET', url: `/v1/payment-batches/${batch.id}/${file}`, headers: { authorization: `Bearer ${financeOfficer.token}` } })
+  }
+  const configured = await world.app.inject({ method: 'GET', url: `/v1/payment-batches/${batch.id}/export.csv`, headers: { authorization: `Bearer ${financeOfficer.token}` } })
+  for (const [debtor, missing] of [[{}, 'DEBTOR_NAME, DEBTOR_ACCOUNT, DEBTOR_BANK_CODE'], [{ DEBTOR_NAME: DEBTOR.DEBTOR_NAME }, 'DEBTOR_ACCOUNT, DEBTOR_BANK_CODE'],
+    [{ DEBTOR_NAME: DEBTOR.DEBTOR_NAME, DEBTOR_ACCOUNT: DEBTOR.DEBTOR_ACCOUNT }, 'DEBTOR_BANK_CODE']] as const) {
+    const get = await serviceWith(debtor)
+    const pain001 = await get('pain001')
+    t.match({ status: pain001.statusCode, type: pain001.headers['content-type'], body: pain001.json() },
+      { status: 409, type: /^application\/problem\+json/, body: { code: 'debtor_not_configured', detail: `The district's paying account is not configured: set ${missing}.` } },
+      `pain.001 without ${missing}: refused, naming exactly what is missing`)
+    t.notMatch(pain001.body, /<Document/, 'and not a byte of the file')
+    const csv = await get('export.csv')
+    t.same([csv.statusCode, csv.body], [200, configured.body], 'export.csv names no debtor (DESIGN §6: its columns are the payee\'s): the same file, debtor or not')
+  }
 })

@@ -96,6 +96,12 @@ t.test('a pain.002 with accepted and rejected transactions settles them; the sam
   t.equal(again.status, 422)
   t.equal(again.body.code, 'payment_settled')
   t.equal(again.body.errors.length, 3, 'each settled line listed')
+  const after = new Map((await world.payments(batchId)).map((each) => [each.id, each]))
+  t.same([a, b, c, d].map((each) => after.get(each!.id)!.status), ['paid', 'paid', 'failed', 'pending'], 'the refused file changed no payment')
+  t.equal(after.get(c!.id)!.reasonCode, 'AC04', 'nor the reason of the failed one')
+  t.match((await api.call(financeOfficer.token, 'GET', `/v1/payment-batches/${batchId}`)).body, { status: 'exported', paid: 2, failed: 1 }, 'nor the batch')
+  t.equal((await world.database.db.selectFrom('audit_events').select('seq').where('entity_type', '=', 'payment').where('action', 'in', ['pay', 'fail']).execute()).length, 3,
+    'and wrote no audit row')
 })
 
 t.test('the CSV return file: bad lines refused whole; then the last payment is paid and the batch reconciled', async (t) => {

@@ -49,7 +49,7 @@ t.test('the 2010 figures, each worked out by hand', async (t) => {
     programName: '农村部分计划生育家庭奖励扶助',
     beneficiaries: { active: 3, newThisYear: 3, cumulative: 3, lateConfirmations: {} },
     paidThisYear: { count: 1, amount: '720.00' },
-    paidCumulative: { count: 1, amount: '720.00' },
+    paidCumulative: { count: 1, people: 1, amount: '720.00' },
     // 720.00 split 50/30/20; the failed payment is not paid.
     bySource: [{ source: 'central', amount: '360.00' }, { source: 'district', amount: '144.00' }, { source: 'provincial', amount: '216.00' }],
     pending: { registered: 1 },
@@ -116,6 +116,7 @@ t.test('the CSV and the chart carry the same figures; the narrative says them in
   t.same(narrative.body.sentences, [
     '全区农村部分计划生育家庭奖励扶助对象累计3人，其中今年新增3人，目前在册3人。',
     '今年发放农村部分计划生育家庭奖励扶助1人次，共720元，其中区级财政承担144元（20%）。',
+    '累计已发放农村部分计划生育家庭奖励扶助1人、1人次，共720元。',
   ])
   const next = await api.call(auditor.token, 'GET', '/v1/reports/narrative?year=2011')
   t.equal(next.body.sentences[0], '全区农村部分计划生育家庭奖励扶助对象累计4人，其中今年新增1人（含2010年补报确认1人），目前在册4人。')

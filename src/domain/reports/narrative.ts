@@ -10,9 +10,9 @@ function percentOf (part: string, whole: string): string {
   return Number.isInteger(ratio) ? `${ratio}` : ratio.toFixed(1)
 }
 
-/** One programme's sentences: its beneficiaries, then what was paid and the district's share. */
+/** One programme's sentences: its beneficiaries, what was paid this year and the district's share, then the people paid so far. */
 function sentencesOf (where: string, program: ProgramReport): string[] {
-  const { beneficiaries, paidThisYear } = program
+  const { beneficiaries, paidThisYear, paidCumulative } = program
   if (beneficiaries.cumulative === 0 && paidThisYear.count === 0) return []
   const late = Object.entries(beneficiaries.lateConfirmations).sort(([a], [b]) => a.localeCompare(b))
   const lateText = late.length > 0 ? `（含${late.map(([year, n]) => `${year}年补报确认${n}人`).join('、')}）` : ''
@@ -21,6 +21,9 @@ function sentencesOf (where: string, program: ProgramReport): string[] {
     const district = program.bySource.find((share) => share.source === 'district')
     const share = district ? `，其中区级财政承担${yuan(district.amount)}元（${percentOf(district.amount, paidThisYear.amount)}%）` : ''
     sentences.push(`今年发放${program.programName}${paidThisYear.count}人次，共${yuan(paidThisYear.amount)}元${share}。`)
+  }
+  if (paidCumulative.people > 0) {
+    sentences.push(`累计已发放${program.programName}${paidCumulative.people}人、${paidCumulative.count}人次，共${yuan(paidCumulative.amount)}元。`)
   }
   return sentences
 }

@@ -90,6 +90,21 @@ export async function paidTotals (db: Kysely<DB>, region: string, window: YearWi
   return { totals: [...totals.values()], bySource: [...bySource.values()] }
 }
 
+/**
+ * Per programme: the people paid so far — distinct persons with a payment settled paid
+ * up to the window's end ("1,080 people paid so far"), however many years or months
+ * each was paid for.
+ */
+export async function peoplePaid (db: Kysely<DB>, region: string, window: YearWindow) {
+  const { rows } = await sql<{ program_code: string, people: number }>`
+    select p.program_code, count(distinct p.person_id)::int as people
+      from payments p
+     where p.status = 'paid' and p.settled_at < ${instantsOf(window).until}::timestamptz and ${inSubtree('p.region_code', region)}
+     group by 1
+  `.execute(db)
+  return rows
+}
+
 /** Open cases by state, now, per programme. */
 export async function pendingCases (db: Kysely<DB>, region: string) {
   const { rows } = await sql<{ program_code: string, status: string, n: number }>`

@@ -16,7 +16,11 @@ export const ProgramSummary = Type.Object({
     lateConfirmations: Type.Record(Type.String(), Type.Integer(), { description: 'Of the year\'s new beneficiaries, those registered in an earlier year, by the year registered (补报确认).' }),
   }, { additionalProperties: false, description: 'Who benefits.' }),
   paidThisYear: Type.Object({ count: count('Payments settled paid in the year.'), amount: Money('Their total.') }, { additionalProperties: false, description: 'Paid in the year.' }),
-  paidCumulative: Type.Object({ count: count('Payments settled paid up to the year\'s end.'), amount: Money('Their total.') }, { additionalProperties: false, description: 'Paid so far.' }),
+  paidCumulative: Type.Object({
+    count: count('Payments settled paid up to the year\'s end.'),
+    people: count('The people paid so far: distinct persons with a payment settled paid up to the year\'s end (a person paid for two years is one person, two payments).'),
+    amount: Money('Their total.'),
+  }, { additionalProperties: false, description: 'Paid so far.' }),
   bySource: Type.Array(Type.Object({ source: Source, amount: Money('The source\'s share of the year\'s paid amount.') }, { additionalProperties: false, description: 'One source\'s share.' }), {
     description: 'The year\'s paid amount by funding source; the shares add up to paidThisYear.amount.',
   }),

@@ -7,7 +7,7 @@ import { formatFen } from '../money.js'
 import { listProgramSummaries } from '../programs/service.js'
 import { requireRegion } from '../regions/service.js'
 import { settleDueCases } from '../workflow/service.js'
-import { beneficiaryCounts, cumulativeByYear, paidTotals, pendingCases, type YearWindow } from './repo.js'
+import { beneficiaryCounts, cumulativeByYear, paidTotals, peoplePaid, pendingCases, type YearWindow } from './repo.js'
 import type { ProgramReport, Summary } from './schemas.js'
 
 /** The year asked about: its last day, or today in the current year; a year not begun is refused. */
@@ -20,7 +20,7 @@ async function windowOf (acting: Acting, year: number): Promise<YearWindow> {
 
 /**
  * A region's year (DESIGN §6, Reports): per programme, the beneficiaries active at the
- * year's end, new in it and ever; what was paid in it and so far, the year's by source;
+ * year's end, new in it and ever; what was paid in it and so far (and to how many people), the year's by source;
  * the open cases by state; and the year's allocations with what is spent. A few grouped
  * statements over the region's subtree, whatever its size.
  */
@@ -29,9 +29,9 @@ export async function summarise (db: Kysely<DB>, acting: Acting, query: { year: 
   const window = await windowOf(acting, query.year)
   // Cases whose district notice has ended are beneficiaries before they are counted.
   await settleDueCases(db, { ...acting, scope: region.code })
-  const [programs, beneficiaries, paid, pending, allocations] = await Promise.all([
+  const [programs, beneficiaries, paid, people, pending, allocations] = await Promise.all([
     listProgramSummaries(db), beneficiaryCounts(db, region.code, window), paidTotals(db, region.code, window),
-    pendingCases(db, region.code), allocationsOfYear(db, acting, query.year),
+    peoplePaid(db, region.code, window), pendingCases(db, region.code), allocationsOfYear(db, acting, query.year),
   ])
   return {
     year: query.year,
@@ -51,7 +51,11 @@ export async function summarise (db: Kysely<DB>, acting: Acting, query: { year: 
           lateConfirmations: counted?.late ?? {},
         },
         paidThisYear: { count: totals?.year_count ?? 0, amount: formatFen(Number(totals?.year_fen ?? 0)) },
-        paidCumulative: { count: totals?.all_count ?? 0, amount: formatFen(Number(totals?.all_fen ?? 0)) },
+        paidCumulative: {
+          count: totals?.all_count ?? 0,
+          people: people.find((row) => row.program_code === program.code)?.people ?? 0,
+          amount: formatFen(Number(totals?.all_fen ?? 0)),
+        },
         bySource: paid.bySource.filter((row) => row.program_code === program.code)
           .map((row) => ({ source: row.source as ProgramReport['bySource'][number]['source'], amount: formatFen(Number(row.fen)) }))
           .sort((a, b) => a.source.localeCompare(b.source)),
