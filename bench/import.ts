@@ -1,7 +1,8 @@
 /**
  * Bulk import (DESIGN §10): 100,000 persons imported on PostgreSQL — validation,
  * encryption, blind index and audit rows included — beside a raw COPY of the same rows
- * into a bare table in the same run (target ≤ 15 s, and ≤ 4× the COPY).
+ * into a bare table in the same run, and its floor: the same rows parsed, checked,
+ * encrypted and indexed in memory only (target ≤ 5 s, and ≤ 2× the floor).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/import.ts [persons]
  */
@@ -101,7 +102,7 @@ try {
   row(`raw COPY of the rows into a bare table`, `${copy.seconds.toFixed(2)} s`)
   row(`parse, check, encrypt and index in memory only`, `${sealed.seconds.toFixed(2)} s`, `${(sealed.seconds / copy.seconds).toFixed(1)}× the COPY`)
   row(`import: parse, check, encrypt, index, insert, audit`, `${imported.seconds.toFixed(2)} s`,
-    `${(imported.seconds / copy.seconds).toFixed(1)}× the COPY; ${count(Math.round(PERSONS / imported.seconds))} persons/s; target ≤ 15 s`)
+    `${(imported.seconds / sealed.seconds).toFixed(1)}× the floor, ${(imported.seconds / copy.seconds).toFixed(1)}× the COPY; ${count(Math.round(PERSONS / imported.seconds))} persons/s; target ≤ 5 s, ≤ 2× the floor`)
   await app.close()
 } finally {
   await rm(dir, { recursive: true, force: true })
