@@ -89,8 +89,8 @@ t.test('the CSV and the chart carry the same figures; the narrative says them in
   t.match(csv.headers['content-type'], /^text\/csv/)
   t.ok(csv.body.startsWith('\uFEFF'), 'with a BOM')
   const lines = csv.body.slice(1).split('\r\n')
-  t.equal(lines[0], '项目代码,项目名称,在册对象,今年新增,其中往年补报,累计对象,今年发放人次,今年发放金额,累计发放人次,累计发放金额,今年中央承担,今年省级承担,今年市级承担,今年区级承担,今年乡镇承担,今年单位承担,办理中案件')
-  t.ok(lines.includes('RURAL_REWARD,农村部分计划生育家庭奖励扶助,3,3,0,3,1,720.00,1,720.00,360.00,216.00,0.00,144.00,0.00,0.00,1'), lines.join('\n'))
+  t.equal(lines[0], '项目代码,项目名称,在册对象,今年新增,其中往年补报,累计对象,今年发放人次,今年发放金额,累计发放人次,累计发放人数,累计发放金额,今年中央承担,今年省级承担,今年市级承担,今年区级承担,今年乡镇承担,今年单位承担,办理中案件')
+  t.ok(lines.includes('RURAL_REWARD,农村部分计划生育家庭奖励扶助,3,3,0,3,1,720.00,1,1,720.00,360.00,216.00,0.00,144.00,0.00,0.00,1'), lines.join('\n'))
   t.equal(lines.at(-1), '', 'CRLF after every row')
 
   const xlsx = await world.app.inject({ method: 'GET', url: '/v1/reports/summary.xlsx?year=2010', headers: { authorization: `Bearer ${auditor.token}` } })

@@ -11,7 +11,8 @@ const SOURCE_NAMES: Record<(typeof FUND_SOURCES)[number], string> = {
 export const SUMMARY_COLUMNS: XlsxColumn[] = [
   { header: '项目代码', kind: 'text' }, { header: '项目名称', kind: 'text' },
   ...['在册对象', '今年新增', '其中往年补报', '累计对象', '今年发放人次'].map((header) => ({ header, kind: 'count' as const })),
-  { header: '今年发放金额', kind: 'yuan' }, { header: '累计发放人次', kind: 'count' }, { header: '累计发放金额', kind: 'yuan' },
+  { header: '今年发放金额', kind: 'yuan' }, { header: '累计发放人次', kind: 'count' }, { header: '累计发放人数', kind: 'count' },
+  { header: '累计发放金额', kind: 'yuan' },
   ...FUND_SOURCES.map((source) => ({ header: `今年${SOURCE_NAMES[source]}承担`, kind: 'yuan' as const })),
   { header: '办理中案件', kind: 'count' },
 ]
@@ -28,6 +29,7 @@ export function summaryRows (summary: Summary): Array<Array<string | number>> {
     program.paidThisYear.count,
     program.paidThisYear.amount,
     program.paidCumulative.count,
+    program.paidCumulative.people,
     program.paidCumulative.amount,
     ...FUND_SOURCES.map((source) => program.bySource.find((share) => share.source === source)?.amount ?? '0.00'),
     Object.values(program.pending).reduce((sum, n) => sum + n, 0),
