@@ -1,3 +1,4 @@
+import { toFen } from '../money.js'
 import type { Narrative, ProgramReport, Summary } from './schemas.js'
 
 /** An amount as a report writes it: whole yuan without decimals, otherwise to the fen. */
@@ -5,9 +6,12 @@ function yuan (amount: string): string {
   return amount.endsWith('.00') ? amount.slice(0, -3) : amount
 }
 
-function percentOf (part: string, whole: string): string {
-  const ratio = Number(part) / Number(whole) * 100
-  return Number.isInteger(ratio) ? `${ratio}` : ratio.toFixed(1)
+/** A share as a percentage to a tenth, rounded half up, counted in whole fen: 7 of 100 yuan is "7", 1 of 3 is "33.3". */
+export function percentOf (part: string, whole: string): string {
+  const [fen, of] = [BigInt(toFen(part)), BigInt(toFen(whole))]
+  if (of === 0n) return '0'
+  const tenths = Number((fen * 2000n + of) / (2n * of))
+  return tenths % 10 === 0 ? `${tenths / 10}` : (tenths / 10).toFixed(1)
 }
 
 /** One programme's sentences: its beneficiaries, what was paid this year and the district's share, then the people paid so far. */
