@@ -9,7 +9,8 @@ import { inSubtree } from '../regions/scope.js'
 import { maskIdNumber, readIdNumber } from '../registry/id-number.js'
 import type { Registry } from '../registry/service.js'
 import { benefitOutOfScope, verificationNotFound } from './errors.js'
-import { answerFromRecords, type Question, type VerificationRow } from './repo.js'
+import { askRecords } from './groups.js'
+import type { Question, VerificationRow } from './repo.js'
 import type { Verification, VerificationQuery } from './schemas.js'
 
 /** Programmes whose entitlement is the household's: a member's case answers for every member (the +5 points of a daughter of a qualifying household). */
@@ -26,7 +27,8 @@ function newReference (): string {
  * A partner's question (DESIGN §5): qualified or not, with a reference, and nothing about
  * the person or the household. Every question is audited with the partner, the purpose
  * it gave and the answer, in the statement that records the verification. The records
- * answer it in one statement: an active case of the benefit (for a household entitlement,
+ * answer it in one statement, with the questions asked at the same moment (groups.ts): an
+ * active case of the benefit (for a household entitlement,
  * any member's). Nobody, or nobody in the partner's region, is simply not qualified: the
  * same answer as a holder who does not qualify. For an entitlement that pays nothing and
  * needs no application, a person with no case is answered by the rules today.
@@ -45,7 +47,7 @@ export async function verify (registry: Registry, acting: Acting, asked: Verific
     householdWide: HOUSEHOLD_ENTITLEMENTS.has(query.benefit),
     today,
   }
-  const answered = await answerFromRecords(registry.db, acting, question)
+  const answered = await askRecords(registry.db, { question, acting })
   if (!answered) {
     await ruleSetFor(registry.db, query.benefit) // no programme, or no rules in force: its own refusal
     throw new Error(`${query.benefit}: no active version, yet its rules were found`)
