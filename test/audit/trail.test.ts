@@ -119,3 +119,12 @@ t.test('a writer does not wait for a lane another transaction holds', { skip: !s
   t.not(block.rows[0]?.lane, 0, 'sealed on a free lane')
   t.ok((await verifyAuditTrail(db)).valid)
 })
+
+t.test('the seal plans its lookups at each call, so they stay on their indexes however the trail has grown since it was last analysed', async (t) => {
+  const { rows } = await sql<{ proname: string, proconfig: string[] | null }>`
+    select proname, proconfig from pg_proc where proname in ('audit_seal', 'audit_lanes_advance_only') order by proname`.execute(db)
+  t.same(rows, [
+    { proname: 'audit_lanes_advance_only', proconfig: ['plan_cache_mode=force_custom_plan'] },
+    { proname: 'audit_seal', proconfig: ['plan_cache_mode=force_custom_plan'] },
+  ])
+})
