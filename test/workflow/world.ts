@@ -35,7 +35,21 @@ export async function workflowWorld (t: Test, overrides: Record<string, string> 
   }
   const step = (officer: { token: string }, caseId: string, action: string, extra: Record<string, unknown> = {}) =>
     api.call(officer.token, 'POST', `/v1/cases/${caseId}/transitions`, { action, ...extra })
+  /** Takes a registered case through investigation, review and confirmation, a week apart, and past its district notice: the case as it then stands. */
+  const walkToActive = async (caseId: string) => {
+    const weekLater = async () => {
+      const today = new Date(`${(await api.call(admin, 'GET', '/v1/clock')).body.today as string}T00:00:00Z`)
+      return new Date(today.getTime() + 7 * 86_400_000).toISOString().slice(0, 10)
+    }
+    await step(investigator, caseId, 'investigate')
+    await setClock(await weekLater())
+    await step(reviewer, caseId, 'review')
+    await setClock(await weekLater())
+    await step(confirmer, caseId, 'confirm')
+    await setClock(await weekLater())
+    return (await api.call(confirmer.token, 'GET', `/v1/cases/${caseId}`)).body
+  }
   const auditOf = (caseId: string) => world.database.db.selectFrom('audit_events').selectAll()
     .where('entity_type', '=', 'case').where('entity_id', '=', caseId).orderBy('seq').execute()
-  return { ...world, registrar, investigator, reviewer, confirmer, setClock, elderlyCouple, register, step, auditOf }
+  return { ...world, registrar, investigator, reviewer, confirmer, setClock, elderlyCouple, register, step, walkToActive, auditOf }
 }
