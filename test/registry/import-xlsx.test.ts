@@ -71,6 +71,7 @@ t.test('a number cell in the ID column is named as Excel\'s damage; a date cell 
     [],
     ['丙', world.villageA, '农业', '丙号', '日三', '420102500101011', '男', 18264, '户主'],
   ]))
+  t.match(job, { status: 'succeeded' }, JSON.stringify(job))
   t.same(job.result.errors.map((error: { row: number }) => error.row), [1])
   t.match(job.result.errors[0].message, /^column idNumber: written in scientific notation, as Excel shows a long number: .*format the column as text/)
   t.match(job.result, { inserted: 2, households: 2 })

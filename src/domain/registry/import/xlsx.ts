@@ -1,36 +1,36 @@
-import { Readable } from 'node:stream'
 import { JobFailure } from '../../jobs/define.js'
 import type { ImportedHousehold } from './formats.js'
 import { readTable, type TableRow } from './table.js'
 
 /**
  * A workbook (.xlsx): its first sheet, header row first, the same columns as a CSV.
- * It is read as a stream (exceljs's WorkbookReader): rows arrive one by one as text and
- * no model of the workbook is built, so 100,000 rows cost what their text costs. Row 1
- * is the first row after the header; empty rows are passed over.
+ * The workbook is read whole through the zip's central directory (exceljs's
+ * Workbook.xlsx.load), not with exceljs's streaming reader: that one reads the zip in a
+ * single pass and, depending on timing, loses parts of it (exceljs issue #3064) — a
+ * workbook that it read one time it refused as damaged another, and a part lost from a
+ * sheet would be rows lost without a word. Whole, 100,000 rows cost about 1 s more to read
+ * and 35–65 MB more at the peak (docs/decisions.md). Row 1 is the first row after the
+ * header; empty rows are passed over.
  */
 export async function readXlsx (bytes: Buffer): Promise<ImportedHousehold[]> {
   const { default: ExcelJS } = await import('exceljs') // loaded when a workbook comes: it weighs on every start otherwise
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
-  })
+  const book = new ExcelJS.Workbook()
   try {
-    for await (const sheet of reader) {
-      let header: { number: number, cells: string[] } | undefined
-      const rows: TableRow[] = []
-      for await (const row of sheet) {
-        const cells = textOf(row.values as unknown[])
-        if (cells.every((cell) => cell.trim() === '')) continue
-        if (!header) header = { number: row.number, cells }
-        else rows.push({ row: row.number - header.number, cells })
-      }
-      return header ? readTable(header.cells, rows) : []
-    }
-  } catch (error) {
-    if (error instanceof JobFailure) throw error
+    await book.xlsx.load(bytes as unknown as ArrayBuffer) // exceljs declares its own Buffer, an ArrayBuffer; Node's Buffer is what it reads
+  } catch {
     throw new JobFailure('the workbook cannot be read: it is not an .xlsx file, or it is damaged')
   }
-  return []
+  const sheet = book.worksheets[0]
+  if (!sheet) return []
+  let header: { number: number, cells: string[] } | undefined
+  const rows: TableRow[] = []
+  sheet.eachRow((row) => {
+    const cells = textOf(row.values as unknown[])
+    if (cells.every((cell) => cell.trim() === '')) return
+    if (!header) header = { number: row.number, cells }
+    else rows.push({ row: row.number - header.number, cells })
+  })
+  return header ? readTable(header.cells, rows) : []
 }
 
 /** A row's cells as text; exceljs's values are 1-based and sparse. */
