@@ -87,6 +87,9 @@ export interface Transitioned<S extends string> {
   to: S
 }
 
+/** One transition taken, or the refusal that stopped it before anything was written. */
+export type Attempt<S extends string> = { value: Transitioned<S> } | { refused: ProblemError }
+
 export interface TransitionOutcome<S extends string> {
   succeeded: Array<Transitioned<S>>
   failed: Array<Refusal & { id: string }>
@@ -142,17 +145,33 @@ export async function transitionMany<S extends string, A extends string, R exten
 export async function transition<S extends string, A extends string, R extends LockedRow<S>> (
   trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, id: string, action: A, options: TransitionOptions = {},
 ): Promise<Transitioned<S>> {
-  const { succeeded, refused } = await move(trx, machine, acting, [id], action, options)
-  if (refused[0]) throw refused[0].problem
-  return succeeded[0]!
+  const outcome = await attemptTransition(trx, machine, acting, id, action, options)
+  if ('refused' in outcome) throw outcome.refused
+  return outcome.value
+}
+
+/**
+ * Takes one thing through an action, or answers the problem that stopped it. A refusal
+ * is found before the step writes anything, so the transaction goes on after it (a
+ * group of steps in one transaction); anything thrown leaves the transaction to be
+ * rolled back. The row may come locked already (by this transaction, in the caller's
+ * scope, with nothing written to it since): the step then takes no lock of its own.
+ */
+export async function attemptTransition<S extends string, A extends string, R extends LockedRow<S>> (
+  trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, id: string, action: A, options: TransitionOptions = {},
+  locked?: { row: R | undefined },
+): Promise<Attempt<S>> {
+  const { succeeded, refused } = await move(trx, machine, acting, [id], action, options, locked && (locked.row ? [locked.row] : []))
+  return refused[0] ? { refused: refused[0].problem } : { value: succeeded[0]! }
 }
 
 async function move<S extends string, A extends string, R extends LockedRow<S>> (
   trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, ids: readonly string[], action: A, options: TransitionOptions,
+  lockedAlready?: R[],
 ): Promise<{ succeeded: Array<Transitioned<S>>, refused: Array<{ id: string, problem: ProblemError }> }> {
   const step = machine.steps[action]
   const unique = [...new Set(ids)]
-  const rows = await machine.lock(trx, unique, acting)
+  const rows = lockedAlready ?? await machine.lock(trx, unique, acting)
   const locked = new Map((machine.settle ? await machine.settle(trx, rows, acting, action) : rows).map((row) => [row.id, row]))
   const passing: R[] = []
   const refused: Array<{ id: string, problem: ProblemError }> = []

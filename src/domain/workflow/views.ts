@@ -48,13 +48,18 @@ export type CaseRow = Awaited<ReturnType<typeof caseRows>>[number]
 type StepJson = Omit<Selectable<CaseStepsTable>, 'at'> & { at: string }
 
 /** One case in the scope with its timeline, in one statement; undefined when there is none. */
-export async function caseWithTimeline (db: Kysely<DB>, scope: string, id: string): Promise<{ row: CaseRow, timeline: TimelineEntry[] } | undefined> {
-  const found = await caseQuery(db, scope, { ids: [id] })
+export async function caseWithTimeline (db: Kysely<DB>, scope: string, id: string): Promise<CaseWithTimeline | undefined> {
+  return (await casesWithTimeline(db, scope, [id])).get(id)
+}
+
+export interface CaseWithTimeline { row: CaseRow, timeline: TimelineEntry[] }
+
+/** Cases in the scope with their timelines, by id, in one statement. */
+export async function casesWithTimeline (db: Kysely<DB>, scope: string, ids: string[]): Promise<Map<string, CaseWithTimeline>> {
+  const found = await caseQuery(db, scope, { ids })
     .select(sql<StepJson[]>`coalesce((select json_agg(s order by s.id) from case_steps s where s.case_id = c.id), '[]')`.as('timeline'))
-    .executeTakeFirst()
-  if (!found) return undefined
-  const { timeline, ...row } = found
-  return { row, timeline: timeline.map(toTimelineEntry) }
+    .execute()
+  return new Map(found.map(({ timeline, ...row }) => [row.id, { row, timeline: timeline.map(toTimelineEntry) }]))
 }
 
 /** A case as the caller may see it: the subject's ID number whole only for the roles that check it against the card. */
