@@ -9,9 +9,10 @@ const { api, elderlyCouple, register, step, investigator, reviewer, registrar } 
 /**
  * Steps asked at the same moment are taken together, in one transaction (DESIGN §4 and
  * §7 as before: each step checked in order with its own officer, its own audit row and
- * timeline entry). Here twenty-five at once: ten investigations, one of them asked twice,
- * a review of a case not yet investigated, a registrar's investigation, and an
- * investigation of a case in another village.
+ * timeline entry). Here twenty-three at once: ten investigations, one of them asked
+ * twice, a review of a case not yet investigated, a registrar's investigation, an
+ * investigation of a case in another village, and nine reviews racing their cases'
+ * investigations.
  */
 t.test('steps asked at once are each checked and written as if alone, in fewer commits', async (t) => {
   const cases: string[] = []
