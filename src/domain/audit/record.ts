@@ -1,5 +1,4 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
-import { recordset, type RecordColumn } from '../../db/recordset.js'
 import type { DB } from '../../db/types.js'
 import type { EntityType } from '../entities.js'
 import type { Acting } from '../identity/acting.js'
@@ -49,14 +48,13 @@ export function auditChunks<T> (entries: readonly T[]): T[][] {
 /**
  * The INSERT of many audit rows, as a statement of its own or the end of a larger one
  * (a state machine's UPDATE and its audit rows are one statement): the acting caller as
- * single values, the rows' own fields as a recordset (a field the same in every row one
- * value, the others one JSON document), so the statement has a handful of parameters
- * however many rows. With `onlyIds`, a row is written only when
+ * single values, the rows' own fields as one JSON document, so the statement has a
+ * handful of parameters however many rows. With `onlyIds`, a row is written only when
  * its entity_id is among those the named CTE returns (column `id`).
  */
 export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: string): RawBuilder<unknown> {
   const { actor } = acting
-  const rows = recordset(entries.map((entry) => ({
+  const rows = JSON.stringify(entries.map((entry) => ({
     entity_type: entry.entityType,
     entity_id: entry.entityId,
     action: entry.action,
@@ -66,23 +64,19 @@ export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: st
     reason: entry.reason ?? null,
     changes: entry.changes ?? null,
     actor_role: entry.role ?? acting.role,
-  })), AUDIT_COLUMNS, 'rows')
-  const [entityType, entityId, action, fromStatus, toStatus, regionCode, reason, changes, actorRole] = AUDIT_COLUMNS.map(([name]) => rows.column(name))
+  })))
   return sql`
     insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
                               actor_region, region_code, reason, request_id, changes)
-    select ${acting.clock.sql}, ${entityType}, ${entityId}, ${action}, ${fromStatus}, ${toStatus},
-           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${actorRole}, ${actor.kind === 'system' ? null : actor.regionCode}, ${regionCode}, ${reason},
-           ${acting.requestId}, nullif(${changes}, 'null'::jsonb)
-      from ${rows.from}
-     ${onlyIds ? sql`where ${entityId} in (select id::text from ${sql.table(onlyIds)})` : sql``}
+    select ${acting.clock.sql}, entity_type, entity_id, action, from_status, to_status,
+           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.kind === 'system' ? null : actor.regionCode}, region_code, reason,
+           ${acting.requestId}, nullif(changes, 'null'::jsonb)
+      from jsonb_to_recordset(${rows}::jsonb)
+        as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text,
+                 changes jsonb, actor_role text)
+     ${onlyIds ? sql`where rows.entity_id in (select id::text from ${sql.table(onlyIds)})` : sql``}
   `
 }
-
-const AUDIT_COLUMNS: readonly RecordColumn[] = [
-  ['entity_type', 'text'], ['entity_id', 'text'], ['action', 'text'], ['from_status', 'text'], ['to_status', 'text'],
-  ['region_code', 'text'], ['reason', 'text'], ['changes', 'jsonb'], ['actor_role', 'text'],
-]
 
 /**
  * A statement and its audit rows as one statement (`with audited as (INSERT …) <statement>`):

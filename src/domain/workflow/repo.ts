@@ -1,6 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import { idIn } from '../../db/id-in.js'
-import { recordset, type RecordColumn } from '../../db/recordset.js'
 import type { CaseStatus, DB, NoticeLevel } from '../../db/types.js'
 import { sqlToday, type Clock } from '../clock/clock.js'
 import { inSubtree } from '../regions/scope.js'
@@ -65,20 +64,14 @@ export async function insertSteps (trx: Transaction<DB>, actor: StepActor, clock
 
 /** The INSERT of the timeline's rows for steps just taken, to run alone or within a larger statement. */
 export function stepsInsert (actor: StepActor, clock: Clock, steps: StepRecord[]): RawBuilder<unknown> {
-  const rows = recordset(steps.map((step) => ({
-    case_id: step.caseId, action: step.action, from_status: step.from, to_status: step.to, actor_role: step.role, reason: step.reason, findings: step.findings,
-  })), STEP_COLUMNS, 'steps')
-  const [caseId, action, fromStatus, toStatus, actorRole, reason, findings] = STEP_COLUMNS.map(([name]) => rows.column(name))
   return sql`
     insert into case_steps (case_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, actor_region, at, reason, findings)
-    select ${caseId}, ${action}, ${fromStatus}, ${toStatus}, ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${actorRole}, ${actor.regionCode}, ${clock.sql}, ${reason}, ${findings}
-      from ${rows.from}
+    select case_id, action, from_status, to_status, ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.regionCode}, ${clock.sql}, reason, findings
+      from jsonb_to_recordset(${JSON.stringify(steps.map((step) => ({
+        case_id: step.caseId, action: step.action, from_status: step.from, to_status: step.to, actor_role: step.role, reason: step.reason, findings: step.findings,
+      })))}::jsonb) as steps (case_id uuid, action text, from_status text, to_status text, actor_role text, reason text, findings text)
   `
 }
-
-const STEP_COLUMNS: readonly RecordColumn[] = [
-  ['case_id', 'uuid'], ['action', 'text'], ['from_status', 'text'], ['to_status', 'text'], ['actor_role', 'text'], ['reason', 'text'], ['findings', 'text'],
-]
 
 /** The UPDATE that takes the cases' current notices down: the cases moved on from them today. */
 export function noticesClosing (caseIds: string[], clock: Clock): RawBuilder<unknown> {
