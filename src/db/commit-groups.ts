@@ -24,8 +24,10 @@ export interface CommitGroupsOptions<I, O> {
  * finds a free place goes at once, alone, so a quiet instance adds no wait. Each
  * answer is given only after its group commits.
  */
+interface Waiting<I, O> { item: I, resolve: (value: O) => void, reject: (error: unknown) => void }
+
 export class CommitGroups<I, O> {
-  private readonly waiting: Array<{ item: I, resolve: (value: O) => void, reject: (error: unknown) => void }> = []
+  private readonly waiting: Array<Waiting<I, O>> = []
   private running = 0
 
   constructor (private readonly options: CommitGroupsOptions<I, O>) {}
@@ -46,7 +48,7 @@ export class CommitGroups<I, O> {
     }
   }
 
-  private async runGroup (group: CommitGroups<I, O>['waiting']): Promise<void> {
+  private async runGroup (group: Array<Waiting<I, O>>): Promise<void> {
     try {
       const outcomes = await this.options.together(group.map((each) => each.item))
       group.forEach((each, index) => {

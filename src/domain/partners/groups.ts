@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely'
 import { CommitGroups, groupsPerDatabase } from '../../db/commit-groups.js'
+import type { DB } from '../../db/types.js'
 import { answerFromRecords, type Answered, type Asked } from './repo.js'
 
 /**
@@ -17,6 +19,6 @@ const questionGroupsOf = groupsPerDatabase((db) => new CommitGroups<Asked, Answe
 }))
 
 /** A partner's question answered from the records, in a group with those asked at the same moment on the same database. */
-export function askRecords (db: Parameters<typeof questionGroupsOf>[0], asked: Asked): Promise<Answered | undefined> {
+export function askRecords (db: Kysely<DB>, asked: Asked): Promise<Answered | undefined> {
   return questionGroupsOf(db).submit(asked)
 }

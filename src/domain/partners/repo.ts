@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import type { Acting } from '../identity/acting.js'
+import { inSubtree } from '../regions/scope.js'
 
 export interface Question {
   reference: string
@@ -66,7 +67,7 @@ export async function answerFromRecords (db: Kysely<DB>, asked: readonly Asked[]
                                                    where m.household_id = p.household_id and c.program_code = a.benefit and c.status = 'active')) as beneficiary
             from persons p join households h on h.id = p.household_id
            where p.id_number_index = decode(a.blind_index, 'hex') and p.death_date is null
-             and (h.region_code = a.scope or h.region_code like a.scope || '.%')
+             and ${inSubtree('h.region_code', sql.ref('a.scope'))}
            limit 1
         ) person on true
     ), answered as (

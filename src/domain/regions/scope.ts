@@ -5,9 +5,12 @@ import { sql, type Expression, type RawBuilder } from 'kysely'
  * (420102.003.012) and collated "C", so a subtree is the code itself plus one
  * indexed prefix range; codes hold only digits and dots, so nothing needs escaping.
  */
-export function inSubtree (column: string | Expression<string | null>, scope: string): RawBuilder<boolean> {
+export function inSubtree (column: string | Expression<string | null>, scope: string | Expression<string>): RawBuilder<boolean> {
   const code = typeof column === 'string' ? sql.ref(column) : column
-  return sql<boolean>`(${code} = ${scope} or ${code} like ${`${scope}.%`})`
+  // A scope given as an expression (each row's own asker, in a statement answering many) is matched the same way.
+  return typeof scope === 'string'
+    ? sql<boolean>`(${code} = ${scope} or ${code} like ${`${scope}.%`})`
+    : sql<boolean>`(${code} = ${scope} or ${code} like ${scope} || '.%')`
 }
 
 export function isWithin (code: string, scope: string): boolean {

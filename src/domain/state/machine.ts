@@ -155,13 +155,14 @@ export async function transition<S extends string, A extends string, R extends L
  * is found before the step writes anything, so the transaction goes on after it (a
  * group of steps in one transaction); anything thrown leaves the transaction to be
  * rolled back. The row may come locked already (by this transaction, in the caller's
- * scope, with nothing written to it since): the step then takes no lock of its own.
+ * scope, with nothing written to it since; none when it is not there): the step then
+ * takes no lock of its own.
  */
 export async function attemptTransition<S extends string, A extends string, R extends LockedRow<S>> (
   trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, id: string, action: A, options: TransitionOptions = {},
-  locked?: { row: R | undefined },
+  lockedAlready?: R[],
 ): Promise<Attempt<S>> {
-  const { succeeded, refused } = await move(trx, machine, acting, [id], action, options, locked && (locked.row ? [locked.row] : []))
+  const { succeeded, refused } = await move(trx, machine, acting, [id], action, options, lockedAlready)
   return refused[0] ? { refused: refused[0].problem } : { value: succeeded[0]! }
 }
 

@@ -34,11 +34,12 @@ const stepGroupsOf = groupsPerDatabase((db) => new CommitGroups<StepAsked, CaseW
     const taken = new Set<string>()
     for (const { acting, id, input } of steps) {
       // A case a step of this group has already written is locked again, as it now stands.
-      const row = taken.has(id) ? undefined : { row: locked.get(acting.scope)!.get(id) }
+      const row = locked.get(acting.scope)!.get(id)
+      const lockedAlready = taken.has(id) ? undefined : row ? [row] : []
       taken.add(id)
-      outcomes.push(await attemptTransition(trx, CASE, acting, id, input.action as CaseAction, { reason: input.reason ?? null, findings: input.findings ?? null }, row))
+      outcomes.push(await attemptTransition(trx, CASE, acting, id, input.action as CaseAction, { reason: input.reason ?? null, findings: input.findings ?? null }, lockedAlready))
     }
-    const found = await byScope(steps.filter((_, index) => 'value' in outcomes[index]!), (scope, ids) => casesWithTimeline(trx, scope, ids))
+    const found = await byScope(steps.filter((_, index) => 'value' in outcomes[index]!), (ids, acting) => casesWithTimeline(trx, acting.scope, ids))
     return steps.map((step, index) => {
       const outcome = outcomes[index]!
       return 'refused' in outcome ? outcome : { value: found.get(step.acting.scope)!.get(step.id) }
@@ -48,15 +49,18 @@ const stepGroupsOf = groupsPerDatabase((db) => new CommitGroups<StepAsked, CaseW
 
 /** The cases of a group's steps locked, one statement for each officer's region. */
 function lockedByScope (trx: Transaction<DB>, steps: StepAsked[]): Promise<Map<string, Map<string, LockedCase>>> {
-  return byScope(steps, async (_, ids, acting) => new Map((await CASE.lock(trx, ids, acting)).map((row) => [row.id, row])))
+  return byScope(steps, async (ids, acting) => new Map((await CASE.lock(trx, ids, acting)).map((row) => [row.id, row])))
 }
 
-/** What one statement answers for each region of the steps' officers, by region. */
-async function byScope<T> (steps: StepAsked[], read: (scope: string, ids: string[], acting: Acting) => Promise<T>): Promise<Map<string, T>> {
-  const scopes = new Map<string, StepAsked[]>()
-  for (const step of steps) scopes.set(step.acting.scope, [...scopes.get(step.acting.scope) ?? [], step])
+/** What one statement answers for each region of the steps' officers (read as the region's first officer), by region. */
+async function byScope<T> (steps: StepAsked[], read: (ids: string[], acting: Acting) => Promise<T>): Promise<Map<string, T>> {
+  const scopes = new Map<string, { acting: Acting, ids: Set<string> }>()
+  for (const { acting, id } of steps) {
+    const scope = scopes.get(acting.scope) ?? scopes.set(acting.scope, { acting, ids: new Set() }).get(acting.scope)!
+    scope.ids.add(id)
+  }
   const found = new Map<string, T>()
-  for (const [scope, inScope] of scopes) found.set(scope, await read(scope, [...new Set(inScope.map((step) => step.id))], inScope[0]!.acting))
+  for (const [scope, { acting, ids }] of scopes) found.set(scope, await read([...ids], acting))
   return found
 }
 
