@@ -12,6 +12,7 @@ import { transition } from '../state/machine.js'
 import { caseClosed, caseNotFound, noticeNotFound, objectionNotFound } from './errors.js'
 import { OBJECTION } from './objection-machine.js'
 import type { Objection, ObjectionCreate, ObjectionListQuery, ObjectionTransition, PublicObjectionCreate } from './objection-schemas.js'
+import { lockedCaseIds, lockNoticeCase } from './repo.js'
 import { caseRows } from './views.js'
 import { CLOSED_STATES } from './steps.js'
 
@@ -48,7 +49,8 @@ function objections (db: Kysely<DB>, scope: string) {
 /** An officer at any level whose region contains the case logs an objection against it; it holds the case until decided. */
 export async function logObjection (db: Kysely<DB>, acting: Acting, caseId: string, input: ObjectionCreate): Promise<Objection> {
   return inTransaction(db, async (trx) => {
-    const [found] = await caseRows(trx, acting.scope, { ids: [caseId] })
+    // Locked first: logged after a step being taken on the case commits, against the case as that step left it.
+    const [found] = (await lockedCaseIds(trx, [caseId], acting.scope, 'share')).length > 0 ? await caseRows(trx, acting.scope, { ids: [caseId] }) : []
     if (!found) throw caseNotFound(caseId)
     if ((CLOSED_STATES as readonly string[]).includes(found.status)) throw caseClosed(found.status)
     const row = await trx.insertInto('objections').values({
@@ -76,6 +78,7 @@ export async function logObjection (db: Kysely<DB>, acting: Acting, caseId: stri
  */
 export async function fileObjection (db: Kysely<DB>, acting: Acting, noticeId: string, input: PublicObjectionCreate) {
   return inTransaction(db, async (trx) => {
+    await lockNoticeCase(trx, noticeId)
     const notice = await trx.selectFrom('notices as n')
       .innerJoin('cases as c', 'c.id', 'n.case_id')
       .innerJoin('persons as p', 'p.id', 'c.person_id')

@@ -25,9 +25,17 @@ export interface LockedCase {
   due: boolean
 }
 
-/** The cases among ids whose subject lives in the scope, locked (FOR UPDATE), with what their checks need. */
+/**
+ * The cases among ids whose subject lives in the scope, locked (FOR UPDATE), with what
+ * their checks need. Locked first, then read: a lock that waited for another
+ * transaction is granted once that one has committed, and the read after it (a new
+ * statement, so a new snapshot) sees what it wrote — a notice posted, an objection
+ * logged — where a statement that locked and read at once would have joined the case's
+ * new row to the notices and objections of before.
+ */
 export async function lockCases (trx: Transaction<DB>, ids: readonly string[], scope: string, clock: Clock): Promise<LockedCase[]> {
-  if (ids.length === 0) return []
+  const locked = await lockedCaseIds(trx, ids, scope, 'update')
+  if (locked.length === 0) return []
   const { rows } = await sql<LockedCase>`
     select c.id, c.status, h.region_code, c.person_id, c.program_code, c.rule_version, v.workflow,
            c.investigated_by, c.reviewed_by, c.confirmed_by,
@@ -39,10 +47,32 @@ export async function lockCases (trx: Transaction<DB>, ids: readonly string[], s
       join households h on h.id = p.household_id
       join rule_versions v on v.program_code = c.program_code and v.version = c.rule_version
       left join notices n on n.case_id = c.id and n.closed_on is null
-     where ${idIn('c.id', ids)} and ${inSubtree('h.region_code', scope)}
-       for update of c
+     where ${idIn('c.id', locked)}
   `.execute(trx)
   return rows
+}
+
+/**
+ * Locks the cases among ids whose subject lives in the scope, in the order of their ids
+ * (so two transactions locking overlapping cases do not deadlock): FOR UPDATE to change
+ * them, FOR SHARE to add what holds them (an objection). Answers the ids locked.
+ */
+export async function lockedCaseIds (trx: Transaction<DB>, ids: readonly string[], scope: string, strength: 'update' | 'share'): Promise<string[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<{ id: string }>`
+    select c.id from cases c
+      join persons p on p.id = c.person_id
+      join households h on h.id = p.household_id
+     where ${idIn('c.id', ids)} and ${inSubtree('h.region_code', scope)}
+     order by c.id
+       for ${sql.raw(strength)} of c
+  `.execute(trx)
+  return rows.map((row) => row.id)
+}
+
+/** Locks (FOR SHARE) the case a notice was posted for, so an objection against it is added to the case as it stands. */
+export async function lockNoticeCase (trx: Transaction<DB>, noticeId: string): Promise<void> {
+  await sql`select c.id from cases c where c.id = (select n.case_id from notices n where n.id = ${noticeId}::uuid) for share of c`.execute(trx)
 }
 
 export interface StepRecord {
