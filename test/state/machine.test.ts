@@ -5,7 +5,7 @@ import { verifyAuditTrail } from '../../src/domain/audit/verify.js'
 import type { Acting } from '../../src/domain/identity/acting.js'
 import { TOKEN } from '../../src/domain/identity/token-machine.js'
 import { recordPersonEvent } from '../../src/domain/registry/events.js'
-import { transition, transitionMany } from '../../src/domain/state/machine.js'
+import { attemptTransitions, transition, transitionMany } from '../../src/domain/state/machine.js'
 import { regionWorld } from '../helper.js'
 import { couple } from '../registry/people.js'
 
@@ -112,4 +112,22 @@ t.test('parts compose in one transaction: a death recorded, then a second step t
     await transition(trx, TOKEN, acting, active!, 'revoke')
   })
   t.equal((await world.api.call(world.admin, 'GET', `/v1/persons/${father}`)).body.deathDate, '2012-01-18', 'when both pass, both commit')
+})
+
+t.test('steps asked in different requests, taken in one call, keep each its own reason, findings and request', async (t) => {
+  const needsReason = { ...TOKEN, steps: { revoke: { ...TOKEN.steps.revoke, reasonRequired: true } } }
+  const [first, second, third] = await tokensFor(registrarA.id, 3)
+  const acting = actingOf(townAdmin, '甲镇管理员', ['registrar', 'admin'], world.townA, 'admin')
+  const attempts = await db.transaction().execute((trx) => attemptTransitions(trx, needsReason, acting, [first!, second!, third!], 'revoke', {
+    requestIds: new Map([[first!, 'request-1'], [second!, 'request-2'], [third!, 'request-3']]),
+    own: new Map([[first!, { reason: '调离', findings: null }], [second!, { reason: null, findings: null }], [third!, { reason: '退休', findings: '已交接' }]]),
+  }))
+  t.match(attempts.get(second!), { refused: { code: 'reason_required' } }, 'the step asked without a reason is refused alone')
+  t.match([attempts.get(first!), attempts.get(third!)], [{ value: { from: 'active', to: 'revoked' } }, { value: { from: 'active', to: 'revoked' } }])
+  const rows = await db.selectFrom('audit_events').select(['entity_id', 'reason', 'request_id', 'changes'])
+    .where('entity_type', '=', 'api_token').where('entity_id', 'in', [first!, second!, third!]).orderBy('seq').execute()
+  t.same(rows.map((row) => [row.entity_id, row.reason, row.request_id, (row.changes as { findings?: string } | null)?.findings ?? null]), [
+    [first, '调离', 'request-1', null],
+    [third, '退休', 'request-3', '已交接'],
+  ], 'each audit row names its own reason, findings and request')
 })

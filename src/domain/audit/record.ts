@@ -25,6 +25,8 @@ export interface AuditEntry {
   changes?: Record<string, unknown> | null
   /** The role this change was made in, when it is not the acting role (a state machine's step decides it). */
   role?: Role
+  /** The request this change was asked in, when it is not the acting one (steps asked in different requests, written together). */
+  requestId?: string | null
 }
 
 /**
@@ -54,6 +56,7 @@ export function auditChunks<T> (entries: readonly T[]): T[][] {
  */
 export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: string): RawBuilder<unknown> {
   const { actor } = acting
+  const ownRequests = entries.some((entry) => entry.requestId !== undefined)
   const rows = JSON.stringify(entries.map((entry) => ({
     entity_type: entry.entityType,
     entity_id: entry.entityId,
@@ -64,16 +67,17 @@ export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: st
     reason: entry.reason ?? null,
     changes: entry.changes ?? null,
     actor_role: entry.role ?? acting.role,
+    ...(ownRequests ? { request_id: entry.requestId === undefined ? acting.requestId : entry.requestId } : {}),
   })))
   return sql`
     insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
                               actor_region, region_code, reason, request_id, changes)
     select ${acting.clock.sql}, entity_type, entity_id, action, from_status, to_status,
            ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.kind === 'system' ? null : actor.regionCode}, region_code, reason,
-           ${acting.requestId}, nullif(changes, 'null'::jsonb)
+           ${ownRequests ? sql`request_id` : acting.requestId}, nullif(changes, 'null'::jsonb)
       from jsonb_to_recordset(${rows}::jsonb)
         as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text,
-                 changes jsonb, actor_role text)
+                 changes jsonb, actor_role text${ownRequests ? sql`, request_id text` : sql``})
      ${onlyIds ? sql`where rows.entity_id in (select id::text from ${sql.table(onlyIds)})` : sql``}
   `
 }

@@ -48,7 +48,7 @@ export interface Machine<S extends string, A extends string, R extends LockedRow
    * stand: a case whose district notice has ended becomes active first. It sees the
    * rows the lock read, so a call with nothing to settle costs no statement.
    */
-  settle?: (trx: Transaction<DB>, rows: R[], acting: Acting, action: A) => Promise<R[]>
+  settle?: (trx: Transaction<DB>, rows: R[], acting: Acting, action: A, options: TransitionOptions) => Promise<R[]>
   /** The 404 of an id that is not there (or not in the caller's region). */
   notFound: (id: string) => ProblemError
   /** Columns written with the new status (activated_at, revoked_at …). */
@@ -79,6 +79,24 @@ export interface TransitionOptions {
   findings?: string | null
   /** Recorded in every audit row of the call, besides the machine's own. */
   changes?: Record<string, unknown>
+  /**
+   * Each row's own request, where steps asked in different requests are taken in one
+   * call: its audit row, and those of what follows from it, name that request.
+   */
+  requestIds?: ReadonlyMap<string, string | null>
+  /** Each row's own reason and findings, where steps asked with different ones are taken in one call (not passed on to what follows). */
+  own?: ReadonlyMap<string, Said>
+}
+
+/** What the officer said with a step. */
+export interface Said {
+  reason: string | null
+  findings: string | null
+}
+
+/** The reason and findings given with one row's step. */
+export function saidOf (options: TransitionOptions, id: string): Said {
+  return options.own?.get(id) ?? { reason: options.reason ?? null, findings: options.findings ?? null }
 }
 
 export interface Transitioned<S extends string> {
@@ -125,7 +143,7 @@ function refusalFor<S extends string, A extends string, R extends LockedRow<S>> 
     const refused = hold(row, acting)
     if (refused) return refused
   }
-  return step.reasonRequired && !options.reason?.trim() ? reasonRequired(action) : undefined
+  return step.reasonRequired && !saidOf(options, row.id).reason?.trim() ? reasonRequired(action) : undefined
 }
 
 /**
@@ -154,16 +172,29 @@ export async function transition<S extends string, A extends string, R extends L
  * Takes one thing through an action, or answers the problem that stopped it. A refusal
  * is found before the step writes anything, so the transaction goes on after it (a
  * group of steps in one transaction); anything thrown leaves the transaction to be
- * rolled back. The row may come locked already (by this transaction, in the caller's
- * scope, with nothing written to it since; none when it is not there): the step then
- * takes no lock of its own.
+ * rolled back.
  */
 export async function attemptTransition<S extends string, A extends string, R extends LockedRow<S>> (
   trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, id: string, action: A, options: TransitionOptions = {},
-  lockedAlready?: R[],
 ): Promise<Attempt<S>> {
-  const { succeeded, refused } = await move(trx, machine, acting, [id], action, options, lockedAlready)
-  return refused[0] ? { refused: refused[0].problem } : { value: succeeded[0]! }
+  return (await attemptTransitions(trx, machine, acting, [id], action, options)).get(id)!
+}
+
+/**
+ * Takes things through an action, each passing or refused on its own, answering each
+ * id's transition or refusal (transitionMany, with the refusals as thrown). The rows may
+ * come locked already (by this transaction, in the caller's scope, with nothing written
+ * to them since; those not there left out): the call then takes no lock of its own.
+ */
+export async function attemptTransitions<S extends string, A extends string, R extends LockedRow<S>> (
+  trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, ids: readonly string[], action: A, options: TransitionOptions = {},
+  lockedAlready?: R[],
+): Promise<Map<string, Attempt<S>>> {
+  const { succeeded, refused } = await move(trx, machine, acting, ids, action, options, lockedAlready)
+  return new Map<string, Attempt<S>>([
+    ...succeeded.map((value) => [value.id, { value }] as const),
+    ...refused.map(({ id, problem }) => [id, { refused: problem }] as const),
+  ])
 }
 
 async function move<S extends string, A extends string, R extends LockedRow<S>> (
@@ -173,7 +204,7 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
   const step = machine.steps[action]
   const unique = [...new Set(ids)]
   const rows = lockedAlready ?? await machine.lock(trx, unique, acting)
-  const locked = new Map((machine.settle ? await machine.settle(trx, rows, acting, action) : rows).map((row) => [row.id, row]))
+  const locked = new Map((machine.settle ? await machine.settle(trx, rows, acting, action, options) : rows).map((row) => [row.id, row]))
   const passing: R[] = []
   const refused: Array<{ id: string, problem: ProblemError }> = []
   for (const id of unique) {
@@ -222,6 +253,7 @@ async function writeStatus<S extends string, A extends string, R extends LockedR
 function auditEntryOf<S extends string, A extends string, R extends LockedRow<S>> (
   machine: Machine<S, A, R>, { row, action, to, role }: Changed<S, A, R>, options: TransitionOptions,
 ): AuditEntry {
+  const { reason, findings } = saidOf(options, row.id)
   return {
     entityType: machine.entity,
     entityId: row.id,
@@ -229,8 +261,9 @@ function auditEntryOf<S extends string, A extends string, R extends LockedRow<S>
     fromStatus: row.status,
     toStatus: to,
     regionCode: row.region_code,
-    reason: options.reason ?? null,
-    changes: { ...machine.audited?.(row), ...(options.findings ? { findings: options.findings } : {}), ...options.changes },
+    reason,
+    changes: { ...machine.audited?.(row), ...(findings ? { findings } : {}), ...options.changes },
     ...(role ? { role } : {}),
+    ...(options.requestIds ? { requestId: options.requestIds.get(row.id) ?? null } : {}),
   }
 }

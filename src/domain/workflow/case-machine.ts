@@ -5,7 +5,7 @@ import { notFound } from '../entities.js'
 import { systemActing, type Acting } from '../identity/acting.js'
 import { levelOf } from '../regions/scope.js'
 import { fourEyes } from '../state/errors.js'
-import { defineMachine, transitionMany, type Changed, type Guard, type Machine, type StepRole, type TransitionOptions } from '../state/machine.js'
+import { defineMachine, saidOf, transitionMany, type Changed, type Guard, type Machine, type StepRole, type TransitionOptions } from '../state/machine.js'
 import { noticeRunning, objectionOpen, wrongLevel } from './errors.js'
 import { lockCases, noticesClosing, postNotices, stepsInsert, type LockedCase } from './repo.js'
 import { nextStep, OFFICER_STEPS, OPEN_STATES, regionAtLevel, stepOf, type OfficerStep, type StepName } from './steps.js'
@@ -109,10 +109,10 @@ function lockCasesFor (trx: Transaction<DB>, ids: readonly string[], acting: Act
 export const NOTICE_ENDED_REASON = 'the district notice ended with no objection pending'
 
 /** Before an officer's step on a case that is due, the service makes it active, as the sweep would have. */
-async function activateDue (trx: Transaction<DB>, rows: LockedCase[], acting: Acting, action: CaseAction): Promise<LockedCase[]> {
+async function activateDue (trx: Transaction<DB>, rows: LockedCase[], acting: Acting, action: CaseAction, { requestIds }: TransitionOptions): Promise<LockedCase[]> {
   const due = action === 'activate' ? [] : rows.filter((row) => row.due).map((row) => row.id)
   if (due.length === 0) return rows
-  await transitionMany(trx, CASE, systemActing('huimin', acting.scope, acting.clock, acting.requestId), due, 'activate', { reason: NOTICE_ENDED_REASON })
+  await transitionMany(trx, CASE, systemActing('huimin', acting.scope, acting.clock, acting.requestId), due, 'activate', { reason: NOTICE_ENDED_REASON, requestIds })
   const settled = new Map((await lockCases(trx, due, acting.scope, acting.clock)).map((row) => [row.id, row]))
   return rows.map((row) => settled.get(row.id) ?? row)
 }
@@ -126,9 +126,7 @@ const POSTS: Partial<Record<CaseAction, OfficerStep>> = {
 /** Written with the step itself, in its statement: its row on each case's timeline, and the notice the cases left taken down. */
 function stepsRecorded (changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting, options: TransitionOptions) {
   const steps = stepsInsert({ ...acting.actor, regionCode: acting.actor.kind === 'system' ? null : acting.actor.regionCode }, acting.clock,
-    changed.map(({ row, action, to, role }) => ({
-      caseId: row.id, action, from: row.status, to, role, reason: options.reason ?? null, findings: options.findings ?? null,
-    })))
+    changed.map(({ row, action, to, role }) => ({ caseId: row.id, action, from: row.status, to, role, ...saidOf(options, row.id) })))
   const leaving = changed.filter(({ row }) => NOTICE_STATES.includes(row.status)).map(({ row }) => row.id)
   return leaving.length > 0 ? [steps, noticesClosing(leaving, acting.clock)] : [steps]
 }
@@ -138,7 +136,7 @@ function stepsRecorded (changed: ReadonlyArray<Changed<CaseStatus, CaseAction, L
  * posts the step's notice (or, with no notice days after confirmation, makes the case
  * active at once).
  */
-async function followSteps (trx: Transaction<DB>, changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting): Promise<void> {
+async function followSteps (trx: Transaction<DB>, changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting, { requestIds }: TransitionOptions): Promise<void> {
   const action = changed[0]!.action
   const system = acting.actor.kind === 'system' ? acting : systemActing('huimin', acting.scope, acting.clock, acting.requestId)
   const posted = POSTS[action]
@@ -151,16 +149,18 @@ async function followSteps (trx: Transaction<DB>, changed: ReadonlyArray<Changed
   }
   const opened = OPENS[action]
   if (!opened) return
-  const withNotice = changed.filter(({ row }) => stepOf(row.workflow, opened).noticeDays > 0).map(({ row }) => row.id)
-  const noticeAction = `open_${OFFICER_STEPS[opened].level}_notice` as CaseAction
-  const days = (id: string) => stepOf(changed.find(({ row }) => row.id === id)!.row.workflow, opened).noticeDays
-  if (withNotice.length > 0) {
-    await transitionMany(trx, CASE, system, withNotice, noticeAction, {
-      reason: `${OFFICER_STEPS[opened].level} notice for ${days(withNotice[0]!)} days`,
-    })
+  // The cases' rule versions may give their notices different days: each length is its own step, with its own reason.
+  const byDays = new Map<number, string[]>()
+  for (const { row } of changed) {
+    const days = stepOf(row.workflow, opened).noticeDays
+    byDays.set(days, [...byDays.get(days) ?? [], row.id])
   }
-  if (opened === 'confirmation') {
-    const straight = changed.map(({ row }) => row.id).filter((id) => !withNotice.includes(id))
-    if (straight.length > 0) await transitionMany(trx, CASE, system, straight, 'activate', { reason: 'confirmed; the workflow posts no district notice' })
+  const noticeAction = `open_${OFFICER_STEPS[opened].level}_notice` as CaseAction
+  for (const [days, ids] of byDays) {
+    if (days > 0) await transitionMany(trx, CASE, system, ids, noticeAction, { reason: `${OFFICER_STEPS[opened].level} notice for ${days} days`, requestIds })
+  }
+  const straight = byDays.get(0) ?? []
+  if (opened === 'confirmation' && straight.length > 0) {
+    await transitionMany(trx, CASE, system, straight, 'activate', { reason: 'confirmed; the workflow posts no district notice', requestIds })
   }
 }
