@@ -6,6 +6,7 @@ import type { TokenHolder } from '../domain/identity/actor.js'
 import { roleForbidden, tokenExpired, tokenInvalid, tokenMissing, tokenRevoked } from '../domain/identity/errors.js'
 import { findTokenHolder } from '../domain/identity/repo.js'
 import type { Role } from '../domain/identity/roles.js'
+import { acknowledgingTogether } from '../domain/identity/acknowledgements.js'
 import { TokenCache } from '../domain/identity/token-cache.js'
 import { hashToken, looksLikeToken } from '../domain/identity/tokens.js'
 import { LISTENER_NAME } from '../db/database.js'
@@ -47,9 +48,10 @@ export default fp(async function auth (app: FastifyInstance) {
   const tokens = new TokenCache()
   app.decorate('tokens', tokens)
   const acknowledge = app.database.engine === 'postgres'
-    ? (payload: string) => {
-        sql`select pg_notify(${HEARD}, ${payload})`.execute(app.db).catch((error: unknown) => app.log.warn({ err: error }, 'token change not acknowledged'))
-      }
+    ? acknowledgingTogether(async (payloads) => {
+        await sql`select pg_notify(${HEARD}, payload) from unnest(${payloads}::text[]) as payload`.execute(app.db)
+          .catch((error: unknown) => app.log.warn({ err: error }, 'token changes not acknowledged'))
+      })
     : () => {}
   const listening = await app.database.listen([CHANGED, HEARD], (channel, payload) => {
     if (channel === HEARD) return tokens.acknowledged(payload)
