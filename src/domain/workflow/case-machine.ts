@@ -153,7 +153,9 @@ async function followSteps (trx: Transaction<DB>, changed: ReadonlyArray<Changed
   const byDays = new Map<number, string[]>()
   for (const { row } of changed) {
     const days = stepOf(row.workflow, opened).noticeDays
-    byDays.set(days, [...byDays.get(days) ?? [], row.id])
+    const ids = byDays.get(days)
+    if (ids) ids.push(row.id)
+    else byDays.set(days, [row.id])
   }
   const noticeAction = `open_${OFFICER_STEPS[opened].level}_notice` as CaseAction
   for (const [days, ids] of byDays) {

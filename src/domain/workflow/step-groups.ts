@@ -76,7 +76,9 @@ function sorted (steps: StepAsked[]): { alike: StepAsked[][], again: StepAsked[]
     seen.add(step.id)
     const { acting, input } = step
     const key = JSON.stringify([acting.actor.kind, acting.actor.id, acting.actor.name, acting.role, acting.scope, input.action])
-    alike.set(key, [...alike.get(key) ?? [], step])
+    const batch = alike.get(key)
+    if (batch) batch.push(step)
+    else alike.set(key, [step])
   }
   return { alike: [...alike.values()], again }
 }
