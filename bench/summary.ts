@@ -36,10 +36,10 @@ try {
       select id, '张明', '\\x00', 'bench', decode(md5(id::text), 'hex'), '420102********0000', 'male', '1940-01-01', 'head' from households;
     insert into cases (program_code, rule_version, person_id, status, registered_on, active_from)
       select 'RURAL_REWARD', 1, id, 'active', '2008-11-01', '2009-01-05' from persons;
-    insert into case_steps (case_id, action, from_status, to_status, actor_kind, actor_name, at)
-      select id, 'register', null, 'registered', 'system', 'bench', '2008-11-01T09:00:00+08'::timestamptz from cases
+    insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_name, region_code)
+      select '2008-11-01T09:00:00+08'::timestamptz, 'case', id::text, 'register', null, 'registered', 'system', 'bench', '420102' from cases
       union all
-      select id, 'activate', 'district_notice', 'active', 'system', 'bench', '2009-01-05T09:00:00+08'::timestamptz from cases;
+      select '2009-01-05T09:00:00+08'::timestamptz, 'case', id::text, 'activate', 'district_notice', 'active', 'system', 'bench', '420102' from cases;
     insert into payment_batches (program_code, rule_version, period, year, region_code, status, sources, created_by_name, created_at)
       select 'RURAL_REWARD', 1, y::text, y, '420102', 'reconciled', array['central', 'provincial', 'district'], 'bench', make_date(y, 3, 1)
         from unnest(array[${sql.raw(YEARS.join(", "))}]) y;

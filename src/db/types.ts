@@ -242,8 +242,9 @@ export interface CasesTable {
   created_at: CreatedAt
 }
 
+/** A view: the case audit rows, each a step on the case's timeline (case_id is the audit row's entity_id, as text). */
 export interface CaseStepsTable {
-  id: Generated<number>
+  id: number
   case_id: string
   action: string
   from_status: string | null

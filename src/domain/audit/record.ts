@@ -1,4 +1,5 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely'
+import { recordset } from '../../db/recordset.js'
 import type { DB } from '../../db/types.js'
 import type { EntityType } from '../entities.js'
 import type { Acting } from '../identity/acting.js'
@@ -49,15 +50,14 @@ export function auditChunks<T> (entries: readonly T[]): T[][] {
 
 /**
  * The INSERT of many audit rows, as a statement of its own or the end of a larger one
- * (a state machine's UPDATE and its audit rows are one statement): the acting caller as
- * single values, the rows' own fields as one JSON document, so the statement has a
- * handful of parameters however many rows. With `onlyIds`, a row is written only when
+ * (a state machine's UPDATE and its audit rows are one statement): the acting caller,
+ * and what every row shares, as single values, the rest of the rows' fields as one JSON
+ * document (recordset), so the statement has a handful of parameters however many rows. With `onlyIds`, a row is written only when
  * its entity_id is among those the named CTE returns (column `id`).
  */
 export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: string): RawBuilder<unknown> {
   const { actor } = acting
-  const ownRequests = entries.some((entry) => entry.requestId !== undefined)
-  const rows = JSON.stringify(entries.map((entry) => ({
+  const rows = recordset(entries.map((entry) => ({
     entity_type: entry.entityType,
     entity_id: entry.entityId,
     action: entry.action,
@@ -67,20 +67,25 @@ export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: st
     reason: entry.reason ?? null,
     changes: entry.changes ?? null,
     actor_role: entry.role ?? acting.role,
-    ...(ownRequests ? { request_id: entry.requestId === undefined ? acting.requestId : entry.requestId } : {}),
-  })))
+    request_id: entry.requestId === undefined ? acting.requestId : entry.requestId,
+  })), AUDIT_COLUMNS, 'rows')
+  const column = rows.column
   return sql`
     insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role,
                               actor_region, region_code, reason, request_id, changes)
-    select ${acting.clock.sql}, entity_type, entity_id, action, from_status, to_status,
-           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.kind === 'system' ? null : actor.regionCode}, region_code, reason,
-           ${ownRequests ? sql`request_id` : acting.requestId}, nullif(changes, 'null'::jsonb)
-      from jsonb_to_recordset(${rows}::jsonb)
-        as rows (entity_type text, entity_id text, action text, from_status text, to_status text, region_code text, reason text,
-                 changes jsonb, actor_role text${ownRequests ? sql`, request_id text` : sql``})
-     ${onlyIds ? sql`where rows.entity_id in (select id::text from ${sql.table(onlyIds)})` : sql``}
+    select ${acting.clock.sql}, ${column('entity_type')}, ${column('entity_id')}, ${column('action')}, ${column('from_status')}, ${column('to_status')},
+           ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${column('actor_role')}, ${actor.kind === 'system' ? null : actor.regionCode},
+           ${column('region_code')}, ${column('reason')}, ${column('request_id')}, nullif(${column('changes')}, 'null'::jsonb)
+      from ${rows.from}
+     ${onlyIds ? sql`where ${column('entity_id')} in (select id::text from ${sql.table(onlyIds)})` : sql``}
   `
 }
+
+/** An audit row's own fields, as auditInsert sends them. */
+const AUDIT_COLUMNS = {
+  entity_type: 'text', entity_id: 'text', action: 'text', from_status: 'text', to_status: 'text', region_code: 'text',
+  reason: 'text', changes: 'jsonb', actor_role: 'text', request_id: 'text',
+} as const
 
 /**
  * A statement and its audit rows as one statement (`with audited as (INSERT …) <statement>`):

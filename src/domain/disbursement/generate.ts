@@ -89,7 +89,7 @@ export function owedStatement (plan: BatchPlan): RawBuilder<unknown> {
          and c.active_from <= ${period.end}::date
          and (c.status = 'active'
               or (c.status = 'exited' and p.death_date >= ${period.start}::date
-                  and not exists (select 1 from case_steps s where s.case_id = c.id and s.action = 'exit'
+                  and not exists (select 1 from case_steps s where s.case_id = c.id::text and s.action = 'exit'
                                      and (s.at at time zone 'Asia/Shanghai')::date < p.death_date)))
          and (p.death_date is null or p.death_date >= ${period.start}::date)
          and not exists (select 1 from payments x where x.person_id = c.person_id and x.program_code = ${ruleSet.programCode}

@@ -21,7 +21,7 @@ export async function beneficiaryCounts (db: Kysely<DB>, region: string, window:
   const from = `${window.year}-01-01`
   const { rows } = await sql<{ program_code: string, active: number, new_this_year: number, cumulative: number, late: Record<string, number> | null }>`
     with state_at_end as (
-      select distinct on (s.case_id) s.case_id, s.to_status
+      select distinct on (s.case_id) s.case_id::uuid as case_id, s.to_status
         from case_steps s
        where s.at < ${instantsOf(window).until}::timestamptz
        order by s.case_id, s.id desc

@@ -57,7 +57,7 @@ export interface Machine<S extends string, A extends string, R extends LockedRow
   audited?: (row: R) => Record<string, unknown> | null
   /**
    * Writes that go with the changed rows in the very statement that moves them and
-   * writes their audit rows (a case's timeline entry, the notice it leaves taken down):
+   * writes their audit rows (the notice a case leaves taken down):
    * INSERT or UPDATE statements, each made a CTE of that statement.
    */
   alongside?: (changed: ReadonlyArray<Changed<S, A, R>>, acting: Acting, options: TransitionOptions) => Array<RawBuilder<unknown>>

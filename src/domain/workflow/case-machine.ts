@@ -5,9 +5,9 @@ import { notFound } from '../entities.js'
 import { systemActing, type Acting } from '../identity/acting.js'
 import { levelOf } from '../regions/scope.js'
 import { fourEyes } from '../state/errors.js'
-import { defineMachine, saidOf, transitionMany, type Changed, type Guard, type Machine, type StepRole, type TransitionOptions } from '../state/machine.js'
+import { defineMachine, transitionMany, type Changed, type Guard, type Machine, type StepRole, type TransitionOptions } from '../state/machine.js'
 import { noticeRunning, objectionOpen, wrongLevel } from './errors.js'
-import { lockCases, noticesClosing, postNotices, stepsInsert, type LockedCase } from './repo.js'
+import { lockCases, noticesClosing, postNotices, type LockedCase } from './repo.js'
 import { nextStep, OFFICER_STEPS, OPEN_STATES, regionAtLevel, stepOf, type OfficerStep, type StepName } from './steps.js'
 
 /** The officer must be scoped to the region level the rule version's workflow names for the step. */
@@ -98,7 +98,7 @@ export const CASE: Machine<CaseStatus, CaseAction, LockedCase> = defineMachine({
     }
   },
   audited: (row) => ({ programCode: row.program_code, personId: row.person_id }),
-  alongside: stepsRecorded,
+  alongside: noticesLeft,
   afterwards: followSteps,
 })
 
@@ -119,16 +119,22 @@ async function activateDue (trx: Transaction<DB>, rows: LockedCase[], acting: Ac
 
 const NOTICE_STATES: readonly CaseStatus[] = ['village_notice', 'township_notice', 'district_notice']
 const OPENS: Partial<Record<CaseAction, OfficerStep>> = { investigate: 'investigation', review: 'review', confirm: 'confirmation' }
+/** Whether the system takes a step of its own after this one, in its transaction (a notice opened, a case made active): the case then stands past the step's state. */
+export function isFollowed (action: CaseAction): boolean {
+  return OPENS[action] !== undefined
+}
+
 const POSTS: Partial<Record<CaseAction, OfficerStep>> = {
   open_village_notice: 'investigation', open_township_notice: 'review', open_district_notice: 'confirmation',
 }
 
-/** Written with the step itself, in its statement: its row on each case's timeline, and the notice the cases left taken down. */
-function stepsRecorded (changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting, options: TransitionOptions) {
-  const steps = stepsInsert({ ...acting.actor, regionCode: acting.actor.kind === 'system' ? null : acting.actor.regionCode }, acting.clock,
-    changed.map(({ row, action, to, role }) => ({ caseId: row.id, action, from: row.status, to, role, ...saidOf(options, row.id) })))
+/**
+ * Written with the step itself, in its statement: the notice the cases left taken down.
+ * (A case's timeline is its audit rows, which the step writes: see case_steps.)
+ */
+function noticesLeft (changed: ReadonlyArray<Changed<CaseStatus, CaseAction, LockedCase>>, acting: Acting) {
   const leaving = changed.filter(({ row }) => NOTICE_STATES.includes(row.status)).map(({ row }) => row.id)
-  return leaving.length > 0 ? [steps, noticesClosing(leaving, acting.clock)] : [steps]
+  return leaving.length > 0 ? [noticesClosing(leaving, acting.clock)] : []
 }
 
 /**

@@ -10,7 +10,6 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/types.js'
 import { programForCases } from '../programs/service.js'
 import { inSubtree } from '../regions/scope.js'
-import { insertSteps } from './repo.js'
 import { asRegistrar, isSubjectOf } from './service.js'
 
 export const RegistrationsInput = Type.Object({
@@ -60,11 +59,8 @@ export const REGISTRATIONS = defineJob('workflow.registrations', RegistrationsIn
       select inserted.id, inserted.person_id, eligible.region_code from inserted join eligible using (person_id)
     `.execute(trx)
     await recordAudit(trx, acting, ...rows.map((row): AuditEntry => ({
-      entityType: 'case', entityId: row.id, action: 'register', toStatus: 'registered', regionCode: row.region_code,
+      entityType: 'case', entityId: row.id, action: 'register', toStatus: 'registered', regionCode: row.region_code, reason: `screening ${input.screeningId}`,
       changes: { programCode: program.code, personId: row.person_id, ruleVersion: program.version, screeningId: input.screeningId },
-    })))
-    await insertSteps(trx, acting.actor, acting.clock, rows.map((row) => ({
-      caseId: row.id, action: 'register', from: null, to: 'registered', role: acting.role, reason: `screening ${input.screeningId}`, findings: null,
     })))
     return rows
   })

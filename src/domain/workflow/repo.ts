@@ -31,25 +31,36 @@ export interface LockedCase {
  * transaction is granted once that one has committed, and the read after it (a new
  * statement, so a new snapshot) sees what it wrote — a notice posted, an objection
  * logged — where a statement that locked and read at once would have joined the case's
- * new row to the notices and objections of before.
+ * new row to the notices and objections of before. The case's region comes with its
+ * lock, which found it to test the scope.
  */
 export async function lockCases (trx: Transaction<DB>, ids: readonly string[], scope: string, clock: Clock): Promise<LockedCase[]> {
-  const locked = await lockedCaseIds(trx, ids, scope, 'update')
+  const locked = await lockedCases(trx, ids, scope, 'update')
   if (locked.length === 0) return []
-  const { rows } = await sql<LockedCase>`
-    select c.id, c.status, h.region_code, c.person_id, c.program_code, c.rule_version, v.workflow,
+  const lockedIds = locked.map((each) => each.id)
+  // A rule version's workflow comes on the first of its cases only (10,000 cases of a bulk
+  // step would each carry the same document, and the service parse each), and is shared.
+  const { rows } = await sql<Omit<LockedCase, 'workflow' | 'region_code'> & { workflow: Workflow | null, region_code?: string }>`
+    select c.id, c.status, c.person_id, c.program_code, c.rule_version,
+           case when row_number() over (partition by c.program_code, c.rule_version) = 1 then v.workflow end as workflow,
            c.investigated_by, c.reviewed_by, c.confirmed_by,
            n.level as notice_level, n.ends_on as notice_ends_on, coalesce(n.ends_on >= ${sqlToday(clock)}, false) as notice_running,
-           (select count(*) from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))::int as pending_objections,
-           coalesce(${isDueForActivation(clock)}, false) as due
+           coalesce(o.undecided, 0) as pending_objections,
+           coalesce(${isDueForActivation(clock, sql<boolean>`o.undecided is null`)}, false) as due
       from cases c
-      join persons p on p.id = c.person_id
-      join households h on h.id = p.household_id
       join rule_versions v on v.program_code = c.program_code and v.version = c.rule_version
       left join notices n on n.case_id = c.id and n.closed_on is null
-     where ${idIn('c.id', locked)}
+      left join (select case_id, count(*)::int as undecided from objections
+                  where ${idIn('case_id', lockedIds)} and status in ('open', 'investigating') group by case_id) o on o.case_id = c.id
+     where ${idIn('c.id', lockedIds)}
   `.execute(trx)
-  return rows
+  const workflows = new Map(rows.flatMap((row) => row.workflow ? [[`${row.program_code}:${row.rule_version}`, row.workflow] as const] : []))
+  const regions = new Map(locked.map((each) => [each.id, each.region_code]))
+  for (const row of rows) {
+    row.workflow = workflows.get(`${row.program_code}:${row.rule_version}`)!
+    row.region_code = regions.get(row.id)!
+  }
+  return rows as LockedCase[]
 }
 
 /**
@@ -58,49 +69,26 @@ export async function lockCases (trx: Transaction<DB>, ids: readonly string[], s
  * them, FOR SHARE to add what holds them (an objection). Answers the ids locked.
  */
 export async function lockedCaseIds (trx: Transaction<DB>, ids: readonly string[], scope: string, strength: 'update' | 'share'): Promise<string[]> {
+  return (await lockedCases(trx, ids, scope, strength)).map((each) => each.id)
+}
+
+/** lockedCaseIds, each case with the region of its subject's household. */
+async function lockedCases (trx: Transaction<DB>, ids: readonly string[], scope: string, strength: 'update' | 'share') {
   if (ids.length === 0) return []
-  const { rows } = await sql<{ id: string }>`
-    select c.id from cases c
+  const { rows } = await sql<{ id: string, region_code: string }>`
+    select c.id, h.region_code from cases c
       join persons p on p.id = c.person_id
       join households h on h.id = p.household_id
      where ${idIn('c.id', ids)} and ${inSubtree('h.region_code', scope)}
      order by c.id
        for ${sql.raw(strength)} of c
   `.execute(trx)
-  return rows.map((row) => row.id)
+  return rows
 }
 
 /** Locks (FOR SHARE) the case a notice was posted for, so an objection against it is added to the case as it stands. */
 export async function lockNoticeCase (trx: Transaction<DB>, noticeId: string): Promise<void> {
   await sql`select c.id from cases c where c.id = (select n.case_id from notices n where n.id = ${noticeId}::uuid) for share of c`.execute(trx)
-}
-
-export interface StepRecord {
-  caseId: string
-  action: string
-  from: string | null
-  to: string
-  role: string | null
-  reason: string | null
-  findings: string | null
-}
-
-type StepActor = { kind: string, id: string | null, name: string, regionCode: string | null }
-
-/** The timeline's rows for steps just taken, in one statement, timed by the clock. */
-export async function insertSteps (trx: Transaction<DB>, actor: StepActor, clock: Clock, steps: StepRecord[]): Promise<void> {
-  if (steps.length > 0) await stepsInsert(actor, clock, steps).execute(trx)
-}
-
-/** The INSERT of the timeline's rows for steps just taken, to run alone or within a larger statement. */
-export function stepsInsert (actor: StepActor, clock: Clock, steps: StepRecord[]): RawBuilder<unknown> {
-  return sql`
-    insert into case_steps (case_id, action, from_status, to_status, actor_kind, actor_id, actor_name, actor_role, actor_region, at, reason, findings)
-    select case_id, action, from_status, to_status, ${actor.kind}, ${actor.id}::uuid, ${actor.name}, actor_role, ${actor.regionCode}, ${clock.sql}, reason, findings
-      from jsonb_to_recordset(${JSON.stringify(steps.map((step) => ({
-        case_id: step.caseId, action: step.action, from_status: step.from, to_status: step.to, actor_role: step.role, reason: step.reason, findings: step.findings,
-      })))}::jsonb) as steps (case_id uuid, action text, from_status text, to_status text, actor_role text, reason text, findings text)
-  `
 }
 
 /** The UPDATE that takes the cases' current notices down: the cases moved on from them today. */
@@ -122,11 +110,11 @@ export async function postNotices (trx: Transaction<DB>, notices: Array<{ caseId
 
 /**
  * A case (`c`) under district notice whose current notice (`n`) has ended with no
- * undecided objection: what the sweep activates, and what a step on the case settles first.
+ * undecided objection (by default looked up here): what the sweep activates, and what a
+ * step on the case settles first.
  */
-function isDueForActivation (clock: Clock): RawBuilder<boolean> {
-  return sql<boolean>`(c.status = 'district_notice' and n.ends_on < ${sqlToday(clock)}
-    and not exists (select 1 from objections o where o.case_id = c.id and o.status in ('open', 'investigating')))`
+function isDueForActivation (clock: Clock, noneUndecided: RawBuilder<boolean> = sql<boolean>`not exists (select 1 from objections o where o.case_id = c.id and o.status in ('open', 'investigating'))`): RawBuilder<boolean> {
+  return sql<boolean>`(c.status = 'district_notice' and n.ends_on < ${sqlToday(clock)} and ${noneUndecided})`
 }
 
 /** Cases under district notice whose notice has ended with no undecided objection, in a scope: what the sweep activates. */

@@ -14,9 +14,9 @@ import { listedRegion } from '../regions/service.js'
 import type { PiiVault } from '../registry/pii.js'
 import { getPerson, type Registry } from '../registry/service.js'
 import { transitionMany } from '../state/machine.js'
-import { CASE, NOTICE_ENDED_REASON, type CaseAction } from './case-machine.js'
+import { CASE, isFollowed, NOTICE_ENDED_REASON, type CaseAction } from './case-machine.js'
 import { caseExists, caseNotFound, caseSubject, notEligible, wrongLevel } from './errors.js'
-import { dueForActivation, insertSteps } from './repo.js'
+import { dueForActivation } from './repo.js'
 import type { Case, CaseCreate, CaseListQuery, CaseTransition, CaseTransitions } from './schemas.js'
 import { stepOf, type Workflow } from './steps.js'
 import { takeTogether } from './step-groups.js'
@@ -95,9 +95,6 @@ export async function registerCase (registry: Registry, acting: Acting, input: C
         eligible: evaluation.eligible, ...(input.override ? { override: true } : {}),
       },
     })
-    await insertSteps(trx, registrar.actor, acting.clock, [{
-      caseId: row.id, action: 'register', from: null, to: 'registered', role: registrar.role, reason: input.override?.reason ?? null, findings: null,
-    }])
     return row.id
   })
   return getCase(registry, acting, id)
@@ -155,7 +152,8 @@ export async function takeSteps (db: Kysely<DB>, acting: Acting, input: CaseTran
     const outcome = await transitionMany(trx, CASE, acting, input.caseIds, input.action as CaseAction, {
       reason: input.reason ?? null, findings: input.findings ?? null,
     })
-    const now = await currentStatuses(trx, outcome.succeeded.map((row) => row.id))
+    // Where the system follows the step, the cases stand further on than the step's state: read them.
+    const now = isFollowed(input.action as CaseAction) ? await currentStatuses(trx, outcome.succeeded.map((row) => row.id)) : new Map<string, string>()
     return {
       succeeded: outcome.succeeded.map((row) => ({ id: row.id, status: now.get(row.id) ?? row.to })),
       failed: outcome.failed.map(({ id, code, detail }) => ({ id, code, detail })),

@@ -44,7 +44,7 @@ function caseQuery (db: Kysely<DB>, scope: string, filter: CaseFilter) {
 
 export type CaseRow = Awaited<ReturnType<typeof caseRows>>[number]
 
-/** A case_steps row as JSON: its time a string. */
+/** A case_steps row (a case's audit row, seen as a step) as JSON: its time a string. */
 type StepJson = Omit<Selectable<CaseStepsTable>, 'at'> & { at: string }
 
 /** One case in the scope with its timeline, in one statement; undefined when there is none. */
@@ -57,7 +57,7 @@ export interface CaseWithTimeline { row: CaseRow, timeline: TimelineEntry[] }
 /** Cases in the scope with their timelines, by id, in one statement. */
 export async function casesWithTimeline (db: Kysely<DB>, scope: string, ids: string[]): Promise<Map<string, CaseWithTimeline>> {
   const found = await caseQuery(db, scope, { ids })
-    .select(sql<StepJson[]>`coalesce((select json_agg(s order by s.id) from case_steps s where s.case_id = c.id), '[]')`.as('timeline'))
+    .select(sql<StepJson[]>`coalesce((select json_agg(s order by s.id) from case_steps s where s.case_id = c.id::text), '[]')`.as('timeline'))
     .execute()
   return new Map(found.map(({ timeline, ...row }) => [row.id, { row, timeline: timeline.map(toTimelineEntry) }]))
 }
