@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
-import { idIn, uuidArray } from '../../src/db/id-in.js'
+import { idIn } from '../../src/db/id-in.js'
 import { openDatabase } from '../../src/db/database.js'
 import { emptyServerDatabase, serverUrl } from '../helper.js'
 
@@ -20,15 +20,4 @@ t.test('one id, a few and many select exactly the rows named, on either engine',
   t.same(await selected(ids.slice(0, 300)), sorted(ids), 'all 300')
   t.same(await selected([...ids.slice(50, 250), randomUUID(), ids[60]!]), sorted(ids.slice(50, 250)), 'an unknown id selects nothing, a repeated one its row once')
   t.same(await selected([randomUUID(), randomUUID()]), [], 'none of these')
-})
-
-t.test('ids go as the array text when each is a UUID, and as an array for the driver to escape otherwise', async (t) => {
-  const database = serverUrl ? await openDatabase({ url: await emptyServerDatabase(t), poolSize: 1 }) : await openDatabase({})
-  t.teardown(() => database.close())
-  const ids = [randomUUID(), randomUUID().toUpperCase()]
-  t.equal(uuidArray(ids), `{${ids[0]},${ids[1]}}`, 'UUIDs, in either case: their text, joined')
-  t.same(uuidArray(['a,b', '"}']), ['a,b', '"}'], 'anything else: an array')
-  const back = await sql<{ id: string }>`select unnest(${uuidArray(ids)}::uuid[])::text as id`.execute(database.db)
-  t.same(back.rows.map((row) => row.id), ids.map((id) => id.toLowerCase()), 'the array text reads back as the same UUIDs')
-  await t.rejects(sql`select unnest(${uuidArray([ids[0]!, 'x,y'])}::uuid[])`.execute(database.db), /uuid/, 'an id that is no UUID is refused, not split')
 })
