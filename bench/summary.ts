@@ -34,8 +34,8 @@ try {
         from generate_series(0, ${sql.lit(BENEFICIARIES - 1)}) n;
     insert into persons (household_id, name, id_number_cipher, id_number_key, id_number_index, id_number_masked, sex, birth_date, relationship)
       select id, '张明', '\\x00', 'bench', decode(md5(id::text), 'hex'), '420102********0000', 'male', '1940-01-01', 'head' from households;
-    insert into cases (program_code, rule_version, person_id, status, registered_on, active_from)
-      select 'RURAL_REWARD', 1, id, 'active', '2008-11-01', '2009-01-05' from persons;
+    insert into cases (program_code, rule_version, person_id, status, status_since, registered_on, active_from)
+      select 'RURAL_REWARD', 1, id, 'active', '2009-01-05T09:00:00+08', '2008-11-01', '2009-01-05' from persons;
     insert into audit_events (occurred_at, entity_type, entity_id, action, from_status, to_status, actor_kind, actor_name, region_code)
       select '2008-11-01T09:00:00+08'::timestamptz, 'case', id::text, 'register', null, 'registered', 'system', 'bench', '420102' from cases
       union all

@@ -231,6 +231,8 @@ export interface CasesTable {
   rule_version: number
   person_id: string
   status: CaseStatus
+  /** When the case took its status: its last audit row's time (null: not known, look it up in the trail). */
+  status_since: Date | null
   registered_on: string
   active_from: string | null
   note: string | null

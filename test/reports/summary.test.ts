@@ -121,3 +121,11 @@ t.test('the CSV and the chart carry the same figures; the narrative says them in
   const next = await api.call(auditor.token, 'GET', '/v1/reports/narrative?year=2011')
   t.equal(next.body.sentences[0], '全区农村部分计划生育家庭奖励扶助对象累计4人，其中今年新增1人（含2010年补报确认1人），目前在册4人。')
 })
+
+t.test('a beneficiary suspended in 2011 was active at the end of 2010: each year counts the state at its end', async (t) => {
+  const aCase = (await api.call(auditor.token, 'GET', `/v1/cases?personId=${a.head}`)).body.items[0]
+  const suspended = await api.call(world.confirmer.token, 'POST', `/v1/cases/${aCase.id}/transitions`, { action: 'suspend', reason: '外出未归' })
+  t.equal(suspended.status, 200)
+  t.match(rural((await report(auditor.token, 'year=2010')).body).beneficiaries, { active: 3 }, '2010: a, b and c, as before')
+  t.match(rural((await report(auditor.token, 'year=2011')).body).beneficiaries, { active: 3 }, '2011, today: b, c and d; a suspended')
+})

@@ -19,15 +19,21 @@ function instantsOf (window: YearWindow): { from: Date, until: Date } {
 /** Per programme: beneficiaries at the window's end, new in the year, ever; and the year's new ones registered in earlier years, by year. */
 export async function beneficiaryCounts (db: Kysely<DB>, region: string, window: YearWindow) {
   const from = `${window.year}-01-01`
+  const { until } = instantsOf(window)
   const { rows } = await sql<{ program_code: string, active: number, new_this_year: number, cumulative: number, late: Record<string, number> | null }>`
-    with state_at_end as (
-      select distinct on (s.case_id) s.case_id::uuid as case_id, s.to_status
-        from case_steps s
-       where s.at < ${instantsOf(window).until}::timestamptz
-       order by s.case_id, s.id desc
+    with moved as (
+      -- The cases there at the window's end that have moved since (or whose time is not
+      -- known): the state their last step before the end took, looked up in their trail.
+      select c.id, (select s.to_status from case_steps s
+                     where s.case_id = c.id::text and s.at < ${until}::timestamptz order by s.id desc limit 1) as state
+        from cases c
+       where (c.status_since >= ${until}::timestamptz or c.status_since is null) and c.registered_on <= ${window.end}::date
     ), scoped as (
-      select c.id, c.program_code, c.active_from, c.registered_on
+      -- Each case's state at the window's end: its own where it has not moved since.
+      select c.id, c.program_code, c.active_from, c.registered_on,
+             case when c.status_since < ${until}::timestamptz then c.status::text else m.state end as state_at_end
         from cases c join persons p on p.id = c.person_id join households h on h.id = p.household_id
+        left join moved m on m.id = c.id
        where ${inSubtree('h.region_code', region)}
     ), late as (
       select program_code, jsonb_object_agg(registered_year, n) as late
@@ -37,12 +43,11 @@ export async function beneficiaryCounts (db: Kysely<DB>, region: string, window:
        group by program_code
     )
     select s.program_code,
-           (count(*) filter (where e.to_status = 'active'))::int as active,
+           (count(*) filter (where s.state_at_end = 'active'))::int as active,
            (count(*) filter (where s.active_from between ${from}::date and ${window.end}::date))::int as new_this_year,
            (count(*) filter (where s.active_from <= ${window.end}::date))::int as cumulative,
            max(l.late::text)::jsonb as late
       from scoped s
-      left join state_at_end e on e.case_id = s.id
       left join late l on l.program_code = s.program_code
      group by s.program_code
   `.execute(db)

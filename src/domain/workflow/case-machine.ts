@@ -87,20 +87,23 @@ export const CASE: Machine<CaseStatus, CaseAction, LockedCase> = defineMachine({
   lock: lockCasesFor,
   settle: activateDue,
   notFound: notFound('case'),
-  columns: (_to, acting, action) => {
-    const officer = sql`${acting.actor.kind === 'officer' ? acting.actor.id : null}::uuid`
-    switch (action) {
-      case 'investigate': return { investigated_by: officer }
-      case 'review': return { reviewed_by: officer }
-      case 'confirm': return { confirmed_by: officer }
-      case 'activate': return { active_from: sql`coalesce(active_from, ${sqlToday(acting.clock)})` }
-      default: return {}
-    }
-  },
+  columns: (_to, acting, action) => ({ status_since: acting.clock.sql, ...takenBy(acting, action) }),
   audited: (row) => ({ programCode: row.program_code, personId: row.person_id }),
   alongside: noticesLeft,
   afterwards: followSteps,
 })
+
+/** Who took the step, or the day the case became active, kept on the case. */
+function takenBy (acting: Acting, action: CaseAction) {
+  const officer = sql`${acting.actor.kind === 'officer' ? acting.actor.id : null}::uuid`
+  switch (action) {
+    case 'investigate': return { investigated_by: officer }
+    case 'review': return { reviewed_by: officer }
+    case 'confirm': return { confirmed_by: officer }
+    case 'activate': return { active_from: sql`coalesce(active_from, ${sqlToday(acting.clock)})` }
+    default: return {}
+  }
+}
 
 function lockCasesFor (trx: Transaction<DB>, ids: readonly string[], acting: Acting) {
   return lockCases(trx, ids, acting.scope, acting.clock)

@@ -50,8 +50,8 @@ export const REGISTRATIONS = defineJob('workflow.registrations', RegistrationsIn
            ${program.subject === 'household' ? sql`and p.relationship = 'head'` : sql``}
            ${program.subject === 'child' ? sql`and (p.mother_id is not null or p.father_id is not null)` : sql``}
       ), inserted as (
-        insert into cases (program_code, rule_version, person_id, status, registered_on, registered_by)
-        select ${program.code}, ${program.version}, person_id, 'registered', ${sqlToday(acting.clock)}, ${acting.actor.kind === 'officer' ? acting.actor.id : null}::uuid
+        insert into cases (program_code, rule_version, person_id, status, status_since, registered_on, registered_by)
+        select ${program.code}, ${program.version}, person_id, 'registered', ${acting.clock.sql}, ${sqlToday(acting.clock)}, ${acting.actor.kind === 'officer' ? acting.actor.id : null}::uuid
           from eligible
         on conflict (program_code, person_id) where status not in ('exited', 'completed', 'rejected', 'withdrawn') do nothing
         returning id, person_id

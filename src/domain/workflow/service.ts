@@ -75,6 +75,7 @@ export async function registerCase (registry: Registry, acting: Acting, input: C
       rule_version: program.version,
       person_id: subject.id,
       status: 'registered',
+      status_since: acting.clock.sql,
       registered_on: today,
       note: input.note ?? null,
       override_reason: input.override?.reason ?? null,
