@@ -12,7 +12,7 @@ export interface Recordset {
 }
 
 /**
- * Many rows as one parameter, for an INSERT … SELECT (audit rows, a timeline's steps):
+ * Many rows as one parameter, for an INSERT … SELECT (audit rows):
  * a column every row gives the same value goes as that single value, and only the columns
  * that differ go, row by row, in one JSON document. A bulk step's 10,000 audit rows share
  * their action, states, reason and role: the document that carries only their ids and

@@ -52,8 +52,9 @@ export function auditChunks<T> (entries: readonly T[]): T[][] {
  * The INSERT of many audit rows, as a statement of its own or the end of a larger one
  * (a state machine's UPDATE and its audit rows are one statement): the acting caller,
  * and what every row shares, as single values, the rest of the rows' fields as one JSON
- * document (recordset), so the statement has a handful of parameters however many rows. With `onlyIds`, a row is written only when
- * its entity_id is among those the named CTE returns (column `id`).
+ * document (recordset), so the statement has a handful of parameters however many rows.
+ * With `onlyIds`, a row is written only when its entity_id is among those the named CTE
+ * returns (column `id`).
  */
 export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: string): RawBuilder<unknown> {
   const { actor } = acting

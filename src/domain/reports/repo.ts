@@ -24,6 +24,8 @@ export async function beneficiaryCounts (db: Kysely<DB>, region: string, window:
     with moved as (
       -- The cases there at the window's end that have moved since (or whose time is not
       -- known): the state their last step before the end took, looked up in their trail.
+      -- Not narrowed to the region here (the join to scoped below does it): joining the
+      -- household here too measured slower, 2.37–2.54 s against 2.14–2.35 s a summary.
       select c.id, (select s.to_status from case_steps s
                      where s.case_id = c.id::text and s.at < ${until}::timestamptz order by s.id desc limit 1) as state
         from cases c

@@ -122,13 +122,13 @@ async function activateDue (trx: Transaction<DB>, rows: LockedCase[], acting: Ac
 
 const NOTICE_STATES: readonly CaseStatus[] = ['village_notice', 'township_notice', 'district_notice']
 const OPENS: Partial<Record<CaseAction, OfficerStep>> = { investigate: 'investigation', review: 'review', confirm: 'confirmation' }
+const POSTS: Partial<Record<CaseAction, OfficerStep>> = {
+  open_village_notice: 'investigation', open_township_notice: 'review', open_district_notice: 'confirmation',
+}
+
 /** Whether the system takes a step of its own after this one, in its transaction (a notice opened, a case made active): the case then stands past the step's state. */
 export function isFollowed (action: CaseAction): boolean {
   return OPENS[action] !== undefined
-}
-
-const POSTS: Partial<Record<CaseAction, OfficerStep>> = {
-  open_village_notice: 'investigation', open_township_notice: 'review', open_district_notice: 'confirmation',
 }
 
 /**
