@@ -131,3 +131,19 @@ t.test('steps asked in different requests, taken in one call, keep each its own 
     [third, '退休', 'request-3', '已交接'],
   ], 'each audit row names its own reason, findings and request')
 })
+
+t.test('a step whose UPDATE moves fewer rows than were locked writes no audit row and fails whole', async (t) => {
+  const tokens = await tokensFor(registrarA.id, 3)
+  const ghost = randomUUID()
+  // The token machine, its lock also answering a row that is not in the table: the UPDATE moves three of four.
+  const lying = { ...TOKEN, lock: async (...args: Parameters<typeof TOKEN.lock>) => {
+    const rows = await TOKEN.lock(...args)
+    return [...rows, { ...rows[0]!, id: ghost }]
+  } }
+  const acting = actingOf(townAdmin, '甲镇管理员', ['registrar', 'admin'], world.townA, 'admin')
+  await t.rejects(db.transaction().execute((trx) => transitionMany(trx, lying, acting, [...tokens, ghost], 'revoke', { reason: '测试' })),
+    { message: 'api_token: not all of 4 locked rows were updated' })
+  t.equal(await auditRowsAbout([...tokens, ghost]), 0, 'no audit row, for the rows moved or the one not')
+  const statuses = await db.selectFrom('api_tokens').select('status').where('id', 'in', tokens).execute()
+  t.same(statuses.map((row) => row.status), ['active', 'active', 'active'], 'the transaction rolled back: nothing moved')
+})

@@ -53,10 +53,12 @@ export function auditChunks<T> (entries: readonly T[]): T[][] {
  * (a state machine's UPDATE and its audit rows are one statement): the acting caller,
  * and what every row shares, as single values, the rest of the rows' fields as one JSON
  * document (recordset), so the statement has a handful of parameters however many rows.
- * With `onlyIds`, a row is written only when its entity_id is among those the named CTE
- * returns (column `id`).
+ * With `whenAll`, the rows are written only if the named CTE returned that many rows (a
+ * state machine's UPDATE, which moves exactly the rows the entries record, or fewer if
+ * something went wrong): one count, where matching each row's id to the CTE's cost a
+ * hash join of them all.
  */
-export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: string): RawBuilder<unknown> {
+export function auditInsert (acting: Acting, entries: AuditEntry[], whenAll?: { cte: string, rows: number }): RawBuilder<unknown> {
   const { actor } = acting
   const rows = recordset(entries.map((entry) => ({
     entity_type: entry.entityType,
@@ -78,7 +80,7 @@ export function auditInsert (acting: Acting, entries: AuditEntry[], onlyIds?: st
            ${actor.kind}, ${actor.id}::uuid, ${actor.name}, ${column('actor_role')}, ${actor.kind === 'system' ? null : actor.regionCode},
            ${column('region_code')}, ${column('reason')}, ${column('request_id')}, nullif(${column('changes')}, 'null'::jsonb)
       from ${rows.from}
-     ${onlyIds ? sql`where ${column('entity_id')} in (select id::text from ${sql.table(onlyIds)})` : sql``}
+     ${whenAll ? sql`where (select count(*) from ${sql.table(whenAll.cte)}) = ${whenAll.rows}` : sql``}
   `
 }
 

@@ -243,10 +243,10 @@ async function writeStatus<S extends string, A extends string, R extends LockedR
          where ${idIn('t.id', ids)}
         returning t.id
       )${sql.join(alongside, sql``)}
-      ${auditInsert(acting, chunk.map((each) => auditEntryOf(machine, each, options)), 'moved')}
+      ${auditInsert(acting, chunk.map((each) => auditEntryOf(machine, each, options)), { cte: 'moved', rows: ids.length })}
     `.execute(trx)
     const written = Number(numAffectedRows ?? 0)
-    if (written !== ids.length) throw new Error(`${machine.entity}: ${ids.length - written} locked rows were not updated`)
+    if (written !== ids.length) throw new Error(`${machine.entity}: not all of ${ids.length} locked rows were updated`)
   }
 }
 
