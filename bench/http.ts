@@ -73,14 +73,26 @@ async function cpuSecondsOf (pid: number): Promise<number> {
   return fields.length > 13 ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0
 }
 
-/** The CPU seconds used so far by every PostgreSQL process of this machine. */
-async function postgresCpuSeconds (): Promise<number> {
+/** The CPU seconds used so far by each PostgreSQL process of this machine, by process id. */
+async function postgresCpuSeconds (): Promise<Map<number, number>> {
   const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name))
-  let seconds = 0
+  const seconds = new Map<number, number>()
   for (const pid of pids) {
     const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')
-    if (comm.trim() === 'postgres') seconds += await cpuSecondsOf(Number(pid))
+    if (comm.trim() === 'postgres') seconds.set(Number(pid), await cpuSecondsOf(Number(pid)))
   }
+  return seconds
+}
+
+/**
+ * The CPU PostgreSQL's processes used between two readings: each process there at the
+ * end, less what it had used at the start (a process started since, all it used). A
+ * process that ended between the two (an autovacuum worker, a parallel worker) is left
+ * out: what it used is gone with it, and subtracting its start would count less than nothing.
+ */
+function postgresCpuBetween (start: Map<number, number>, end: Map<number, number>): number {
+  let seconds = 0
+  for (const [pid, used] of end) seconds += used - (start.get(pid) ?? 0)
   return seconds
 }
 
@@ -95,7 +107,7 @@ export async function cpuAccount (serverPid: number): Promise<{ end (requests: n
     end: async (requests) => {
       const perRequest = (seconds: number) => `${(seconds * 1000 / Math.max(requests, 1)).toFixed(3)} ms`
       const used = process.cpuUsage(generator)
-      return `CPU a request: service ${perRequest(await cpuSecondsOf(serverPid) - server)}, PostgreSQL ${perRequest(await postgresCpuSeconds() - postgres)}, `
+      return `CPU a request: service ${perRequest(await cpuSecondsOf(serverPid) - server)}, PostgreSQL ${perRequest(postgresCpuBetween(postgres, await postgresCpuSeconds()))}, `
         + `load generator ${perRequest((used.user + used.system) / 1e6)}`
     },
   }
