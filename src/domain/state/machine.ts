@@ -226,7 +226,9 @@ async function move<S extends string, A extends string, R extends LockedRow<S>> 
 
 /**
  * The new status, each row's audit row and the machine's writes alongside, one statement
- * for each chunk of rows: the UPDATE, the INSERT of the rows it moved, and the rest as CTEs.
+ * for each chunk of rows: the UPDATE, the INSERT of the rows' audit rows (written only if
+ * the UPDATE moved them all: the rows are locked, so anything less is a fault, and the
+ * step fails whole), and the rest as CTEs.
  */
 async function writeStatus<S extends string, A extends string, R extends LockedRow<S>> (
   trx: Transaction<DB>, machine: Machine<S, A, R>, acting: Acting, changed: ReadonlyArray<Changed<S, A, R>>, options: TransitionOptions,

@@ -3,7 +3,7 @@ import { idIn } from '../../db/id-in.js'
 import type { CaseStatus, DB, NoticeLevel } from '../../db/types.js'
 import { sqlToday, type Clock } from '../clock/clock.js'
 import { inSubtree } from '../regions/scope.js'
-import type { Workflow } from './steps.js'
+import { OPEN_STATES, type Workflow } from './steps.js'
 
 /** What a case's steps are checked against: its state, region, workflow, officers so far, current notice and undecided objections. */
 export interface LockedCase {
@@ -27,63 +27,77 @@ export interface LockedCase {
 
 /**
  * The cases among ids whose subject lives in the scope, locked (FOR UPDATE), with what
- * their checks need. Locked first, then read: a lock that waited for another
- * transaction is granted once that one has committed, and the read after it (a new
- * statement, so a new snapshot) sees what it wrote — a notice posted, an objection
- * logged — where a statement that locked and read at once would have joined the case's
- * new row to the notices and objections of before. The case's region comes with its
- * lock, which found it to test the scope.
+ * their checks need. The lock brings the case's own row, its region (found to test the
+ * scope) and its rule version's workflow: a lock that waited for another transaction is
+ * granted once that one has committed, and gives the case's row as that one left it, and
+ * a rule version does not change. Its notice and undecided objections are read after it,
+ * by a new statement (so a new snapshot) that sees what the other wrote — a notice
+ * posted, an objection logged — where the lock's own statement would have joined the
+ * case's new row to the notices and objections of before. Only cases not yet decided
+ * are read so: no step of an active, suspended or ended case waits on a notice or an
+ * objection, and a bulk step on 10,000 beneficiaries then reads nothing more.
  */
 export async function lockCases (trx: Transaction<DB>, ids: readonly string[], scope: string, clock: Clock): Promise<LockedCase[]> {
-  const locked = await lockedCases(trx, ids, scope, 'update')
-  if (locked.length === 0) return []
-  const lockedIds = locked.map((each) => each.id)
+  if (ids.length === 0) return []
   // A rule version's workflow comes on the first of its cases only (10,000 cases of a bulk
   // step would each carry the same document, and the service parse each), and is shared.
-  const { rows } = await sql<Omit<LockedCase, 'workflow' | 'region_code'> & { workflow: Workflow | null, region_code?: string }>`
-    select c.id, c.status, c.person_id, c.program_code, c.rule_version,
-           case when row_number() over (partition by c.program_code, c.rule_version) = 1 then v.workflow end as workflow,
-           c.investigated_by, c.reviewed_by, c.confirmed_by,
-           n.level as notice_level, n.ends_on as notice_ends_on, coalesce(n.ends_on >= ${sqlToday(clock)}, false) as notice_running,
+  // The window is outside the locking query, which PostgreSQL does not allow one in.
+  const { rows } = await sql<Omit<LockedCase, 'workflow' | keyof NoticeFacts> & { workflow: Workflow | null }>`
+    with locked as (${casesLocking(sql`c.id, h.region_code, c.status, c.person_id, c.program_code, c.rule_version, c.investigated_by, c.reviewed_by, c.confirmed_by`, ids, scope, 'update')})
+    select l.*, case when row_number() over (partition by l.program_code, l.rule_version) = 1 then v.workflow end as workflow
+      from locked l join rule_versions v on v.program_code = l.program_code and v.version = l.rule_version
+  `.execute(trx)
+  const workflows = new Map(rows.flatMap((row) => row.workflow ? [[`${row.program_code}:${row.rule_version}`, row.workflow] as const] : []))
+  const undecided = rows.filter((row) => (OPEN_STATES as readonly string[]).includes(row.status)).map((row) => row.id)
+  const facts = undecided.length > 0 ? await noticeFacts(trx, undecided, clock) : new Map<string, NoticeFacts>()
+  const cases = rows as LockedCase[]
+  for (const row of cases) {
+    row.workflow = workflows.get(`${row.program_code}:${row.rule_version}`)!
+    Object.assign(row, facts.get(row.id) ?? NO_NOTICE)
+  }
+  return cases
+}
+
+/** What holds a case not yet decided: its current notice, its undecided objections, and whether the sweep would make it active now. */
+type NoticeFacts = Pick<LockedCase, 'notice_level' | 'notice_ends_on' | 'notice_running' | 'pending_objections' | 'due'>
+
+const NO_NOTICE: NoticeFacts = { notice_level: null, notice_ends_on: null, notice_running: false, pending_objections: 0, due: false }
+
+async function noticeFacts (trx: Transaction<DB>, caseIds: string[], clock: Clock): Promise<Map<string, NoticeFacts>> {
+  const { rows } = await sql<NoticeFacts & { id: string }>`
+    select c.id, n.level as notice_level, n.ends_on as notice_ends_on, coalesce(n.ends_on >= ${sqlToday(clock)}, false) as notice_running,
            coalesce(o.undecided, 0) as pending_objections,
            coalesce(${isDueForActivation(clock, sql<boolean>`o.undecided is null`)}, false) as due
       from cases c
-      join rule_versions v on v.program_code = c.program_code and v.version = c.rule_version
       left join notices n on n.case_id = c.id and n.closed_on is null
       left join (select case_id, count(*)::int as undecided from objections
-                  where ${idIn('case_id', lockedIds)} and status in ('open', 'investigating') group by case_id) o on o.case_id = c.id
-     where ${idIn('c.id', lockedIds)}
+                  where ${idIn('case_id', caseIds)} and status in ('open', 'investigating') group by case_id) o on o.case_id = c.id
+     where ${idIn('c.id', caseIds)}
   `.execute(trx)
-  const workflows = new Map(rows.flatMap((row) => row.workflow ? [[`${row.program_code}:${row.rule_version}`, row.workflow] as const] : []))
-  const regions = new Map(locked.map((each) => [each.id, each.region_code]))
-  for (const row of rows) {
-    row.workflow = workflows.get(`${row.program_code}:${row.rule_version}`)!
-    row.region_code = regions.get(row.id)!
-  }
-  return rows as LockedCase[]
+  return new Map(rows.map(({ id, ...facts }) => [id, facts]))
+}
+
+/** Locks the cases among ids whose subject lives in the scope (FOR UPDATE to change them, FOR SHARE to add what holds them, an objection). Answers the ids locked. */
+export async function lockedCaseIds (trx: Transaction<DB>, ids: readonly string[], scope: string, strength: 'update' | 'share'): Promise<string[]> {
+  if (ids.length === 0) return []
+  const { rows } = await sql<{ id: string }>`${casesLocking(sql`c.id`, ids, scope, strength)}`.execute(trx)
+  return rows.map((row) => row.id)
 }
 
 /**
- * Locks the cases among ids whose subject lives in the scope, in the order of their ids
- * (so two transactions locking overlapping cases do not deadlock): FOR UPDATE to change
- * them, FOR SHARE to add what holds them (an objection). Answers the ids locked.
+ * The SELECT of the given columns of the cases among ids whose subject (p, its household
+ * h) lives in the scope, locking them in the order of their ids, so two transactions
+ * locking overlapping cases do not deadlock.
  */
-export async function lockedCaseIds (trx: Transaction<DB>, ids: readonly string[], scope: string, strength: 'update' | 'share'): Promise<string[]> {
-  return (await lockedCases(trx, ids, scope, strength)).map((each) => each.id)
-}
-
-/** lockedCaseIds, each case with the region of its subject's household. */
-async function lockedCases (trx: Transaction<DB>, ids: readonly string[], scope: string, strength: 'update' | 'share') {
-  if (ids.length === 0) return []
-  const { rows } = await sql<{ id: string, region_code: string }>`
-    select c.id, h.region_code from cases c
+function casesLocking (columns: RawBuilder<unknown>, ids: readonly string[], scope: string, strength: 'update' | 'share'): RawBuilder<unknown> {
+  return sql`
+    select ${columns}
+      from cases c
       join persons p on p.id = c.person_id
       join households h on h.id = p.household_id
      where ${idIn('c.id', ids)} and ${inSubtree('h.region_code', scope)}
      order by c.id
-       for ${sql.raw(strength)} of c
-  `.execute(trx)
-  return rows
+       for ${sql.raw(strength)} of c`
 }
 
 /** Locks (FOR SHARE) the case a notice was posted for, so an objection against it is added to the case as it stands. */
