@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { readdir, readFile } from 'node:fs/promises'
 import autocannon from 'autocannon'
-import { SERVICE_NODE_FLAGS } from './support.js'
+import { count, row, SERVICE_NODE_FLAGS } from './support.js'
 
 /**
  * One officer token drives all 20 connections of a bench, far past the 6,000 requests a
@@ -126,4 +126,19 @@ export interface Load {
 export async function drive (options: autocannon.Options): Promise<Load> {
   const result = await autocannon({ connections: 20, duration: 10, ...options })
   return { requestsPerSecond: result.requests.average, requests: result.requests.total, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx }
+}
+
+/**
+ * One round driven before the measured ones, printed and not compared. A service's first
+ * seconds after its start — V8 compiling its paths, its connections opening and preparing
+ * their statements, each PostgreSQL backend filling its caches — cost it about twice the
+ * CPU a request of the rounds after (bench/transitions.ts, four rounds of 6 s: the service
+ * 0.94 ms a request in the first, 0.43–0.49 ms in the next three; PostgreSQL 0.62 ms
+ * against 0.36–0.41 ms). The measured rounds are those of a service that has been running.
+ */
+export async function warmUp (label: string, serverPid: number, run: () => Promise<Load>): Promise<void> {
+  const account = await cpuAccount(serverPid)
+  const load = await run()
+  row(`warm-up, not compared: ${label}`, `${count(Math.round(load.requestsPerSecond))}/s`,
+    `p50 ${load.p50} ms, p99 ${load.p99} ms; ${await account.end(load.requests)}`)
 }

@@ -4,7 +4,8 @@
  * - authenticated GET /v1/households/{id} (a household of three);
  * - POST /v1/eligibility/evaluations (RURAL_REWARD for one person);
  * - POST /v1/households (three persons, audited);
- * on PostgreSQL and on the embedded engine (the `npm start` default, data in a directory).
+ * on PostgreSQL and on the embedded engine (the `npm start` default, data in a directory),
+ * each request driven one round first, printed and not compared (warmUp in bench/http.ts).
  * Before the load, one GET is sent in-process with every statement it runs recorded,
  * and each statement is then run under EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL.
  *
@@ -25,7 +26,7 @@ import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { checkCharacter } from '../src/domain/registry/id-number.js'
-import { cpuAccount, drive, residentMiB, startServer, UNLIMITED_TOKEN, type Load } from './http.js'
+import { cpuAccount, drive, residentMiB, startServer, UNLIMITED_TOKEN, warmUp, type Load } from './http.js'
 import { benchDatabase, count, row } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -128,6 +129,7 @@ async function measure (engine: string, target: Target, helloUrl: string): Promi
     ['create', 'POST /v1/households (3 persons)', load.create, 'target ≥ 1,000/s, p99 ≤ 40 ms'],
   ] as const) {
     if (ONLY && !ONLY.includes(key)) continue
+    await warmUp(`${engine} ${label}`, target.serverPid, run)
     for (let round = 1; round <= 2; round++) {
       const baseline = await hello()
       const account = await cpuAccount(target.serverPid)

@@ -1,7 +1,8 @@
 /**
  * Case transitions (DESIGN §10), on PostgreSQL:
  * - single transitions with their audit rows at 20 connections (target ≥ 1,000/s,
- *   p99 ≤ 40 ms), beside Fastify hello-world driven the same way in the same run;
+ *   p99 ≤ 40 ms), beside Fastify hello-world driven the same way in the same run, after
+ *   one round printed and not compared (warmUp in bench/http.ts);
  * - one bulk transition of 10,000 cases with their audit rows (target ≤ 2 s), beside a
  *   bare UPDATE … FROM unnest of another 10,000 (target ≤ 3×).
  * The cases are active beneficiaries, suspended and resumed by a district confirmer:
@@ -17,7 +18,7 @@ import { systemClock } from '../src/domain/clock/clock.js'
 import { systemActing, type Acting } from '../src/domain/identity/acting.js'
 import { createOfficer, issueToken } from '../src/domain/identity/service.js'
 import { takeSteps } from '../src/domain/workflow/service.js'
-import { cpuAccount, drive, startServer, UNLIMITED_TOKEN } from './http.js'
+import { cpuAccount, drive, startServer, UNLIMITED_TOKEN, warmUp } from './http.js'
 import { benchDatabase, count, row, timed } from './support.js'
 
 const SECONDS = Number(process.argv[2] ?? 10)
@@ -132,6 +133,7 @@ try {
       }],
     })
     const helloWorld = () => drive({ url: hello.url, connections: CONNECTIONS, duration: SECONDS })
+    await warmUp('POST /v1/cases/{id}/transitions', service.pid, transitions)
     for (let round = 1; round <= 2; round++) {
       const baseline = await helloWorld()
       const account = await cpuAccount(service.pid)
