@@ -28,9 +28,9 @@ export interface BeneficiaryCount {
 
 /**
  * Per programme, the beneficiaries of the region. Two statements: one pass over the
- * region's cases, grouped by programme and year of registration (each worker of a
- * parallel plan counts its share), counting as active at the window's end the cases
- * active since before it; and a look in the trail for the few cases that moved after it.
+ * region's cases, grouped by programme and year of registration (the year's late
+ * confirmations counted in the same pass), counting as active at the window's end the
+ * cases active since before it; and a look in the trail for the few that moved after it.
  */
 export async function beneficiaryCounts (db: Kysely<DB>, region: string, window: YearWindow): Promise<BeneficiaryCount[]> {
   const [groups, moved] = await Promise.all([countsByRegisteredYear(db, region, window), activeAmongMoved(db, region, window)])

@@ -30,7 +30,7 @@ export interface LockedCase {
  * their checks need. The lock brings the case's own row, its region (found to test the
  * scope) and its rule version's workflow: a lock that waited for another transaction is
  * granted once that one has committed, and gives the case's row as that one left it, and
- * a rule version does not change. Its notice and undecided objections are read after it,
+ * a rule version's workflow is never changed once written. Its notice and undecided objections are read after it,
  * by a new statement (so a new snapshot) that sees what the other wrote — a notice
  * posted, an objection logged — where the lock's own statement would have joined the
  * case's new row to the notices and objections of before. Only cases not yet decided
