@@ -4,6 +4,7 @@ import type { DB } from '../../db/types.js'
 import { shanghaiMidnight } from '../clock/clock.js'
 import { FUND_SOURCES } from '../programs/schemas.js'
 import { inSubtree } from '../regions/scope.js'
+import { OPEN_STATES } from '../workflow/steps.js'
 
 /** A year's window on the service's calendar (Asia/Shanghai dates). */
 export interface YearWindow {
@@ -149,7 +150,7 @@ export async function pendingCases (db: Kysely<DB>, region: string) {
   const { rows } = await reportRead(db, (trx) => sql<{ program_code: string, status: string, n: number }>`
     select c.program_code, c.status, count(*)::int as n
       from cases c join persons p on p.id = c.person_id join households h on h.id = p.household_id
-     where c.status in ('registered', 'investigated', 'village_notice', 'reviewed', 'township_notice', 'confirmed', 'district_notice')
+     where c.status in (${sql.join([...OPEN_STATES])})
        and ${inSubtree('h.region_code', region)}
      group by 1, 2
   `.execute(trx))

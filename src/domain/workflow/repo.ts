@@ -30,12 +30,12 @@ export interface LockedCase {
  * their checks need. The lock brings the case's own row, its region (found to test the
  * scope) and its rule version's workflow: a lock that waited for another transaction is
  * granted once that one has committed, and gives the case's row as that one left it, and
- * a rule version's workflow is never changed once written. Its notice and undecided objections are read after it,
- * by a new statement (so a new snapshot) that sees what the other wrote — a notice
- * posted, an objection logged — where the lock's own statement would have joined the
- * case's new row to the notices and objections of before. Only cases not yet decided
- * are read so: no step of an active, suspended or ended case waits on a notice or an
- * objection, and a bulk step on 10,000 beneficiaries then reads nothing more.
+ * a rule version's workflow is never changed once written. Its notice and undecided
+ * objections are read after it, by a new statement (so a new snapshot) that sees what the
+ * other wrote — a notice posted, an objection logged — where the lock's own statement
+ * would have joined the case's new row to the notices and objections of before. Only
+ * cases not yet decided are read so: no step of an active, suspended or ended case waits
+ * on a notice or an objection, and a bulk step on 10,000 beneficiaries reads nothing more.
  */
 export async function lockCases (trx: Transaction<DB>, ids: readonly string[], scope: string, clock: Clock): Promise<LockedCase[]> {
   if (ids.length === 0) return []
